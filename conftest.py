@@ -1,0 +1,69 @@
+"""Suite-wide pytest set-up: markers, tiers, seeding, Keras session hygiene, hypothesis profiles.
+
+Tiers (timm style, chosen by marker):
+- default run: everything not marked ``reproduce``, the ``training`` accuracy gates included;
+- ``-m "not training and not reproduce and not gpu"``: the fast tier, no training;
+- ``-m reproduce``: each document's full recipe, opt in (skipped, with the reason, otherwise);
+- ``gpu``: skipped, with the reason, where no GPU is visible to the backend.
+"""
+
+from __future__ import annotations
+
+import os
+
+# TensorFlow prints its C++ start-up chatter before any Python logging is configured.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+MARKERS = {
+    "training": "short accuracy gate: trains a model on a small budget (default run)",
+    "reproduce": "a document's full training recipe; opt in with -m reproduce",
+    "gpu": "needs a GPU; skipped without one",
+}
+
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("dev", deadline=None, max_examples=50)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, help_text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {help_text}")
+
+
+def _gpu_available() -> bool:
+    from mnist_models import compat
+
+    return compat.gpu_available()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    opted_in = "reproduce" in (config.getoption("-m") or "")
+    skip_reproduce = pytest.mark.skip(reason="full document recipe; opt in with -m reproduce")
+    has_gpu = None
+    for item in items:
+        if "reproduce" in item.keywords and not opted_in:
+            item.add_marker(skip_reproduce)
+        if "gpu" in item.keywords:
+            has_gpu = _gpu_available() if has_gpu is None else has_gpu
+            if not has_gpu:
+                item.add_marker(pytest.mark.skip(reason="no GPU visible to the Keras backend"))
+
+
+@pytest.fixture(autouse=True)
+def _seeded_clean_keras():
+    """Seed every test the same way and give it a fresh Keras session."""
+    from mnist_models import compat
+
+    compat.clear_session()
+    compat.set_seed(0)
+    yield
+    compat.clear_session()

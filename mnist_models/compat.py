@@ -1,0 +1,150 @@
+"""Every difference between Keras 2 (TensorFlow 2.15) and Keras 3 (TF >= 2.16, JAX, torch).
+
+The rest of the package imports Keras only through this module, so a new Keras release or a
+new backend is one place to look at. Nothing here imports TensorFlow unless the active backend
+is TensorFlow: the JAX and torch environments run without it installed.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import keras
+import numpy as np
+
+KERAS_VERSION: str = keras.__version__
+KERAS_MAJOR: int = int(KERAS_VERSION.split(".")[0])
+IS_KERAS_3: bool = KERAS_MAJOR >= 3
+
+
+def backend() -> str:
+    """The active backend's name: ``tensorflow``, ``jax`` or ``torch``."""
+    return keras.backend.backend()
+
+
+def set_seed(seed: int) -> None:
+    """Seed Python, numpy and the backend (and Keras 3's global seed generator)."""
+    keras.utils.set_random_seed(int(seed))
+
+
+def clear_session(free_memory: bool = False) -> None:
+    """Drop the global layer-name counters and graph state between models.
+
+    Keras 3 runs a full ``gc.collect()`` by default, about 0.2 s a call; the suite clears the
+    session around every test, so it skips that unless asked. Keras 2 has no such switch.
+    """
+    if IS_KERAS_3:
+        keras.backend.clear_session(free_memory=free_memory)
+    else:
+        keras.backend.clear_session()
+
+
+def model_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """The model's layers without its ``InputLayer``.
+
+    Keras 3 lists the ``InputLayer`` of a functional model in ``model.layers`` but not that of a
+    ``Sequential``; Keras 2 never lists it for ``Sequential``. The published tables start at the
+    first real layer, so the input layer is dropped everywhere.
+    """
+    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+
+def output_shape(layer: keras.layers.Layer) -> tuple[int | None, ...]:
+    """A layer's symbolic output shape, batch axis included, as a plain tuple.
+
+    Keras 3 removed ``layer.output_shape``; ``layer.output.shape`` works in both (a
+    ``TensorShape`` in Keras 2, a tuple in Keras 3).
+    """
+    return tuple(None if dim is None else int(dim) for dim in layer.output.shape)
+
+
+def count_weights(weights: list[Any]) -> int:
+    """The number of scalars in a list of variables."""
+    return int(sum(int(np.prod(tuple(w.shape))) for w in weights))
+
+
+def optimizer(name: str, learning_rate: float, momentum: float | None = None) -> Any:
+    """An optimizer by name, always with ``learning_rate=`` (Keras 3 dropped ``lr=``)."""
+    if name == "adam":
+        return keras.optimizers.Adam(learning_rate=learning_rate)
+    if name == "sgd":
+        return keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum or 0.0)
+    raise ValueError(f"unknown optimizer {name!r}; expected 'adam' or 'sgd'")
+
+
+def gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """Gradients of the mean categorical cross-entropy w.r.t. each trainable weight.
+
+    Each backend has its own autodiff, so this is the one place that branches on it.
+    """
+    loss_fn = keras.losses.CategoricalCrossentropy()
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        with tf.GradientTape() as tape:
+            loss = loss_fn(y, model(x, training=True))
+        grads = tape.gradient(loss, model.trainable_weights)
+        return [np.zeros(tuple(w.shape)) if g is None else np.asarray(g) for w, g in
+                zip(model.trainable_weights, grads, strict=True)]
+    if name == "jax":
+        import jax
+
+        trainable = [w.value for w in model.trainable_variables]
+        frozen = [w.value for w in model.non_trainable_variables]
+
+        def loss_of(params: list[Any]) -> Any:
+            y_pred, _ = model.stateless_call(params, frozen, x, training=True)
+            return loss_fn(y, y_pred)
+
+        return [np.asarray(g) for g in jax.grad(loss_of)(trainable)]
+    if name == "torch":
+        import torch
+
+        for weight in model.trainable_weights:
+            weight.value.grad = None
+        loss = loss_fn(torch.as_tensor(y), model(torch.as_tensor(x), training=True))
+        loss.backward()
+        return [
+            np.zeros(tuple(w.shape)) if w.value.grad is None else w.value.grad.cpu().numpy()
+            for w in model.trainable_weights
+        ]
+    raise NotImplementedError(f"gradients() does not support the {name!r} backend")
+
+
+def versions() -> dict[str, str]:
+    """Versions that decide the numbers this suite measures."""
+    info = {
+        "keras": KERAS_VERSION,
+        "backend": backend(),
+        "numpy": np.__version__,
+    }
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        info["tensorflow"] = tf.__version__
+    elif name in ("jax", "torch"):
+        module = __import__(name)
+        info[name] = module.__version__
+    info["keras_backend_env"] = os.environ.get("KERAS_BACKEND", "")
+    return info
+
+
+def gpu_available() -> bool:
+    """Whether the active backend sees a GPU."""
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    if name == "jax":
+        import jax
+
+        return any(device.platform == "gpu" for device in jax.devices())
+    if name == "torch":
+        import torch
+
+        return bool(torch.cuda.is_available())
+    return False

@@ -1,0 +1,7 @@
+"""Model families, one module each; every module exports its builders and a ``SPECS`` tuple."""
+
+from mnist_models.models import cnn, lenet, mlp
+
+FAMILIES = (lenet, mlp, cnn)
+
+__all__ = ["FAMILIES", "cnn", "lenet", "mlp"]

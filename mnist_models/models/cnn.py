@@ -1,0 +1,200 @@
+"""Plain convolutional nets of documents 001, 002 and 003 (no BatchNorm)."""
+
+from __future__ import annotations
+
+import keras
+
+from mnist_models.spec import LayerRow, ModelSpec, Recipe
+
+layers = keras.layers
+
+
+def cnn_12_20() -> keras.Model:
+    """Conv 12@3x3, conv 20@3x3, dense 25, dense 10: document 001's convolutional net."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(12, kernel_size=(3, 3), activation="relu", name="conv2d"),
+            layers.Conv2D(20, kernel_size=(3, 3), activation="relu", name="conv2d_1"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(25, activation="relu", name="dense_3"),
+            layers.Dense(10, activation="softmax", name="dense_4"),
+        ],
+        name="cnn_12_20",
+    )
+
+
+def cnn_64_32_32() -> keras.Model:
+    """Three 'same' conv 3x3 (64, 32, 32) each with max-pool 2 'same'; document 002's CNN."""
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(64, (3, 3), activation="relu", padding="same", name="conv2d"),
+            layers.MaxPooling2D((2, 2), padding="same", name="max_pooling2d"),
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same", name="conv2d_1"),
+            layers.MaxPooling2D((2, 2), padding="same", name="max_pooling2d_1"),
+            layers.Conv2D(32, (3, 3), activation="relu", padding="same", name="conv2d_2"),
+            layers.MaxPooling2D((2, 2), padding="same", name="max_pooling2d_2"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(100, activation="relu", name="dense"),
+            layers.Dense(10, activation="softmax", name="dense_1"),
+        ],
+        name="cnn_64_32_32",
+    )
+
+
+def cnn_32_64() -> keras.Model:
+    """Conv 32@5x5, pool, conv 64@5x5, pool, flatten, dense 1024, dropout 0.2, dense 10.
+
+    Document 003 as its text describes it ("2 convolutional layers, 2 pooling layers,
+    1 flatten layer, 2 dense layers and 1 dropout layer ... Dropout ... 20%"). Its printed code
+    omits the Flatten and the Dropout; see :func:`cnn_32_64_as_printed`.
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, kernel_size=(5, 5), activation="relu", name="conv2d"),
+            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d"),
+            layers.Conv2D(64, kernel_size=(5, 5), activation="relu", name="conv2d_1"),
+            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d_1"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(1024, activation="relu", name="dense"),
+            layers.Dropout(0.2, name="dropout"),
+            layers.Dense(10, activation="softmax", name="dense_1"),
+        ],
+        name="cnn_32_64",
+    )
+
+
+def cnn_32_64_as_printed() -> keras.Model:
+    """Erratum, not a zoo model: document 003's code exactly as printed.
+
+    Without the Flatten the Dense layers act on the last axis of the (4, 4, 64) feature map, so
+    the model outputs (None, 4, 4, 10) with 128,906 params and cannot be fitted to the
+    document's one-hot (N, 10) labels. ``tests/test_errata.py`` shows this.
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28, 1)),
+            layers.Conv2D(32, kernel_size=(5, 5), activation="relu", name="conv2d"),
+            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d"),
+            layers.Conv2D(64, kernel_size=(5, 5), activation="relu", name="conv2d_1"),
+            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d_1"),
+            layers.Dense(1024, activation="relu", name="dense"),
+            layers.Dense(10, activation="softmax", name="dense_1"),
+        ],
+        name="cnn_32_64_as_printed",
+    )
+
+
+#: Output shape and params of :func:`cnn_32_64_as_printed`, derived by hand from the code.
+CNN_32_64_AS_PRINTED_OUTPUT = (4, 4, 10)
+CNN_32_64_AS_PRINTED_PARAMS = 128906
+
+CNN_12_20 = ModelSpec(
+    name="cnn_12_20",
+    builder=cnn_12_20,
+    document="001",
+    description="conv 12-20 (3x3, valid), dense 25-10",
+    input_shape=(28, 28, 1),
+    layers=(
+        LayerRow("conv2d", "Conv2D", (26, 26, 12), 120),
+        LayerRow("conv2d_1", "Conv2D", (24, 24, 20), 2180),
+        LayerRow("flatten", "Flatten", (11520,), 0),
+        LayerRow("dense_3", "Dense", (25,), 288025),
+        LayerRow("dense_4", "Dense", (10,), 260),
+    ),
+    total_params=290585,
+    trainable_params=290585,
+    non_trainable_params=0,
+    recipe=Recipe(
+        optimizer="adam",
+        learning_rate=1e-3,
+        loss="categorical_crossentropy",
+        batch_size=100,
+        epochs=4,
+        validation="split",
+        validation_split=0.2,
+        image_steps=("scale", "add_channel"),
+        label_encoding="one_hot",
+    ),
+    reported_accuracy=0.9843,
+)
+
+CNN_64_32_32 = ModelSpec(
+    name="cnn_64_32_32",
+    builder=cnn_64_32_32,
+    document="002",
+    description="conv 64-32-32 (3x3, same) with max-pool, dense 100-10",
+    input_shape=(28, 28, 1),
+    layers=(
+        LayerRow("conv2d", "Conv2D", (28, 28, 64), 640),
+        LayerRow("max_pooling2d", "MaxPooling2D", (14, 14, 64), 0),
+        LayerRow("conv2d_1", "Conv2D", (14, 14, 32), 18464),
+        LayerRow("max_pooling2d_1", "MaxPooling2D", (7, 7, 32), 0),
+        LayerRow("conv2d_2", "Conv2D", (7, 7, 32), 9248),
+        LayerRow("max_pooling2d_2", "MaxPooling2D", (4, 4, 32), 0),
+        LayerRow("flatten", "Flatten", (512,), 0),
+        LayerRow("dense", "Dense", (100,), 51300),
+        LayerRow("dense_1", "Dense", (10,), 1010),
+    ),
+    total_params=80662,
+    trainable_params=80662,
+    non_trainable_params=0,
+    recipe=Recipe(
+        optimizer="sgd",
+        learning_rate=0.01,
+        momentum=0.9,
+        loss="categorical_crossentropy",
+        batch_size=64,
+        epochs=15,
+        validation="split",
+        validation_split=0.1,
+        image_steps=("add_channel", "scale"),
+        label_encoding="one_hot",
+        document_seed=42,
+    ),
+    reported_accuracy=0.9896,
+)
+
+CNN_32_64 = ModelSpec(
+    name="cnn_32_64",
+    builder=cnn_32_64,
+    document="003",
+    description="conv 32-64 (5x5) with max-pool, dense 1024, dropout 0.2, dense 10",
+    input_shape=(28, 28, 1),
+    # 003 prints no summary ("Step 5: Model Summary" is empty); derived from its layer list.
+    table_source="derived",
+    layers=(
+        LayerRow("conv2d", "Conv2D", (24, 24, 32), 832),
+        LayerRow("max_pooling2d", "MaxPooling2D", (12, 12, 32), 0),
+        LayerRow("conv2d_1", "Conv2D", (8, 8, 64), 51264),
+        LayerRow("max_pooling2d_1", "MaxPooling2D", (4, 4, 64), 0),
+        LayerRow("flatten", "Flatten", (1024,), 0),
+        LayerRow("dense", "Dense", (1024,), 1049600),
+        LayerRow("dropout", "Dropout", (1024,), 0),
+        LayerRow("dense_1", "Dense", (10,), 10250),
+    ),
+    total_params=1111946,
+    trainable_params=1111946,
+    non_trainable_params=0,
+    recipe=Recipe(
+        optimizer="adam",
+        learning_rate=1e-4,
+        loss="categorical_crossentropy",
+        batch_size=128,
+        epochs=5,
+        validation="test",
+        image_steps=("add_channel", "to_float32"),
+        label_encoding="one_hot",
+        notes="The document never scales pixels to [0, 1]: it trains on raw 0-255 values. "
+        "Its Adam(lr=0.0001) is learning_rate=1e-4; it validates on the test set.",
+    ),
+    reported_accuracy=0.9856,
+    errata=(
+        "Printed code has no Flatten and no Dropout although the text lists both; "
+        "built as printed the output is (None, 4, 4, 10) with 128,906 params.",
+    ),
+)
+
+SPECS = (CNN_12_20, CNN_64_32_32, CNN_32_64)

@@ -1,0 +1,106 @@
+"""Fully connected nets: the 25-25-10 net of document 001 and the 100-10 net of document 002."""
+
+from __future__ import annotations
+
+import keras
+
+from mnist_models.spec import LayerRow, ModelSpec, Recipe
+
+layers = keras.layers
+
+
+def mlp_25_25() -> keras.Model:
+    """Dense 25-25-10 on flattened 784-pixel input, document 001 (L. Espin's notebook, 2019).
+
+    The notebook passes ``input_shape=(784,)`` to the first Dense; here ``keras.Input`` comes
+    first, which builds the same layers in Keras 2 and 3.
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=(784,)),
+            layers.Dense(25, activation="relu", name="dense"),
+            layers.Dense(25, activation="relu", name="dense_1"),
+            layers.Dense(10, activation="softmax", name="dense_2"),
+        ],
+        name="mlp_25_25",
+    )
+
+
+def mlp_100() -> keras.Model:
+    """Flatten, Dense 100 relu, Dense 10 softmax on 28x28 input, document 002 (its 'ANN').
+
+    The notebook feeds this net the (N, 28, 28, 1) arrays it made for the CNN although its
+    ``Flatten(input_shape=(28, 28))`` declares (28, 28); the zoo feeds (N, 28, 28) as declared,
+    which gives the same 784 features in the same order.
+    """
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28)),
+            layers.Flatten(name="flatten"),
+            layers.Dense(100, activation="relu", name="dense"),
+            layers.Dense(10, activation="softmax", name="dense_1"),
+        ],
+        name="mlp_100",
+    )
+
+
+MLP_25_25 = ModelSpec(
+    name="mlp_25_25",
+    builder=mlp_25_25,
+    document="001",
+    description="dense 25-25-10 on 784 flattened pixels",
+    input_shape=(784,),
+    layers=(
+        LayerRow("dense", "Dense", (25,), 19625),
+        LayerRow("dense_1", "Dense", (25,), 650),
+        LayerRow("dense_2", "Dense", (10,), 260),
+    ),
+    total_params=20535,
+    trainable_params=20535,
+    non_trainable_params=0,
+    recipe=Recipe(
+        optimizer="adam",
+        learning_rate=1e-3,
+        loss="categorical_crossentropy",
+        batch_size=100,
+        epochs=20,
+        validation="split",
+        validation_split=0.2,
+        image_steps=("scale", "flatten"),
+        label_encoding="one_hot",
+        notes="The notebook divides by 255 in float64; the zoo scales in float32.",
+    ),
+    reported_accuracy=0.9637,
+)
+
+MLP_100 = ModelSpec(
+    name="mlp_100",
+    builder=mlp_100,
+    document="002",
+    description="flatten, dense 100-10",
+    input_shape=(28, 28),
+    layers=(
+        LayerRow("flatten", "Flatten", (784,), 0),
+        LayerRow("dense", "Dense", (100,), 78500),
+        LayerRow("dense_1", "Dense", (10,), 1010),
+    ),
+    total_params=79510,
+    trainable_params=79510,
+    non_trainable_params=0,
+    recipe=Recipe(
+        optimizer="sgd",
+        learning_rate=0.01,
+        momentum=0.9,
+        loss="categorical_crossentropy",
+        batch_size=64,
+        epochs=15,
+        validation="split",
+        validation_split=0.1,
+        image_steps=("scale",),
+        label_encoding="one_hot",
+        document_seed=42,
+    ),
+    reported_accuracy=0.9758,
+)
+
+SPECS = (MLP_25_25, MLP_100)

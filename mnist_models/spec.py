@@ -1,0 +1,117 @@
+"""The records a model's registry entry is made of.
+
+A :class:`ModelSpec` is the single source of truth for one zoo model: the builder, the document
+it comes from, the layer table that document publishes, the parameter totals, the training
+recipe and the accuracy the document reports. Tests, the CLI and the benchmarks read every
+expected value from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+Shape = tuple[int, ...]
+
+#: The five source documents, by the file name they have in ``shared/seeds``.
+DOCUMENTS: dict[str, str] = {
+    "000": "LeNet-5 with BatchNormalization in tf.keras (blog post; Keras 2 summary table)",
+    "001": "L. Espin, 'A Keras neural network and the MNIST dataset' (notebook, 2019)",
+    "002": "'MNIST Handwritten Digit Classification using a CNN' (notebook; Keras 3 tables)",
+    "003": "'Building a CNN model in Keras using MNIST dataset' (blog post, 6 July 2019)",
+    "004": "Audevart, Banachewicz, Massaron, 'Machine Learning Using TensorFlow Cookbook', "
+    "'Implementing a simple CNN' (book excerpt)",
+}
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One row of a published layer table.
+
+    ``output_shape`` excludes the batch axis. ``kind`` is the Keras class name.
+    """
+
+    name: str
+    kind: str
+    output_shape: Shape
+    params: int
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How a document trains its model, as data.
+
+    ``epochs`` and ``steps`` are exclusive: document 004 trains ``steps`` random batches
+    (sampled with replacement) rather than epochs. ``validation`` is ``"split"`` for a Keras
+    ``validation_split``, ``"test"`` where the document validates on the test set (003), or
+    ``"none"``.
+    """
+
+    optimizer: Literal["adam", "sgd"]
+    learning_rate: float
+    loss: Literal["categorical_crossentropy", "sparse_categorical_crossentropy"]
+    batch_size: int
+    image_steps: tuple[str, ...]
+    label_encoding: Literal["one_hot", "sparse"]
+    epochs: int | None = None
+    steps: int | None = None
+    validation: Literal["split", "test", "none"] = "split"
+    validation_split: float = 0.0
+    momentum: float | None = None
+    shuffle: bool = True
+    document_seed: int | None = None
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.epochs is None) == (self.steps is None):
+            raise ValueError("a recipe sets exactly one of epochs and steps")
+        expected_loss = {
+            "one_hot": "categorical_crossentropy",
+            "sparse": "sparse_categorical_crossentropy",
+        }[self.label_encoding]
+        if self.loss != expected_loss:
+            raise ValueError(f"loss {self.loss!r} does not fit {self.label_encoding} labels")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A short training budget and the test accuracy it must reach.
+
+    The threshold is calibrated over many seeds (see ``calibration/``); ``calibrated_min`` is
+    the lowest accuracy observed there, kept beside the threshold so the margin is visible.
+    """
+
+    threshold: float
+    epochs: int | None = None
+    steps: int | None = None
+    calibrated_min: float | None = None
+    calibrated_seeds: int = 0
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A zoo model and everything its source document says about it."""
+
+    name: str
+    builder: Callable[[], object]
+    document: str
+    input_shape: Shape
+    layers: tuple[LayerRow, ...]
+    total_params: int
+    trainable_params: int
+    non_trainable_params: int
+    recipe: Recipe
+    reported_accuracy: float
+    table_source: Literal["printed", "derived"] = "printed"
+    description: str = ""
+    gate: Gate | None = None
+    errata: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.document not in DOCUMENTS:
+            raise ValueError(f"{self.name}: unknown document {self.document!r}")
+        if sum(row.params for row in self.layers) != self.total_params:
+            raise ValueError(f"{self.name}: layer table params do not add up to the total")
+        if self.trainable_params + self.non_trainable_params != self.total_params:
+            raise ValueError(f"{self.name}: trainable + non-trainable != total")

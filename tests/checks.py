@@ -1,0 +1,64 @@
+"""Checks shared by the regression tests and by the tests that prove those checks can fail.
+
+Each check raises ``AssertionError`` with a message naming what broke. The regression tests
+run them on every registry model; ``test_checks_catch_breakage.py`` runs them on deliberately
+broken models and asserts that they fail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from mnist_models import compat
+from mnist_models.architecture import table_mismatches
+from mnist_models.spec import ModelSpec
+
+
+def random_batch(spec: ModelSpec, size: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs in [0, 1] of the model's input shape, and one-hot labels."""
+    rng = np.random.default_rng(seed)
+    x = rng.random((size, *spec.input_shape), dtype=np.float32)
+    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, size)]
+    return x, y
+
+
+def check_matches_document(model, spec: ModelSpec) -> None:
+    problems = table_mismatches(model, spec)
+    assert not problems, f"{spec.name} differs from document {spec.document}:\n" + "\n".join(
+        problems
+    )
+
+
+def check_softmax_rows(model, spec: ModelSpec) -> None:
+    x, _ = random_batch(spec)
+    probabilities = np.asarray(model.predict_on_batch(x))
+    assert probabilities.shape == (len(x), 10), f"output shape {probabilities.shape}"
+    assert np.all(probabilities >= 0), "negative class probabilities"
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5,
+                               err_msg="softmax rows do not sum to 1")
+
+
+def check_gradients_reach_every_weight(model, spec: ModelSpec) -> None:
+    x, y = random_batch(spec, size=32)
+    grads = compat.gradients(model, x, y)
+    assert len(grads) == len(model.trainable_weights)
+    for weight, grad in zip(model.trainable_weights, grads, strict=True):
+        name = getattr(weight, "path", None) or weight.name
+        assert np.all(np.isfinite(grad)), f"non-finite gradient for {name}"
+        assert np.any(grad != 0), f"no gradient reaches {name}"
+
+
+def check_same_weights(model_a, model_b) -> None:
+    weights_a, weights_b = model_a.get_weights(), model_b.get_weights()
+    assert len(weights_a) == len(weights_b)
+    for index, (a, b) in enumerate(zip(weights_a, weights_b, strict=True)):
+        assert np.array_equal(a, b), f"weight {index} differs"
+
+
+def check_same_predictions(model_a, model_b, spec: ModelSpec) -> None:
+    x, _ = random_batch(spec)
+    np.testing.assert_array_equal(
+        np.asarray(model_a.predict_on_batch(x)),
+        np.asarray(model_b.predict_on_batch(x)),
+        err_msg="predictions differ",
+    )
