@@ -1,12 +1,39 @@
-"""mnist_models: a regression and benchmark suite for a zoo of Keras MNIST classifiers."""
+"""mnist_models: a regression and benchmark suite for a zoo of Keras MNIST classifiers.
 
+The public names are loaded lazily, so ``mnist_models.load_mnist`` and the preprocessing steps
+work without importing Keras (and, through it, TensorFlow).
+"""
+
+from __future__ import annotations
+
+import importlib
 import os
+from typing import Any
 
 # TensorFlow's C++ start-up chatter goes to stderr before Python can configure logging; only
 # a default, so a user's own setting wins.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from mnist_models.registry import UnknownModelError, build, get_spec, list_models  # noqa: E402
-
-__all__ = ["UnknownModelError", "build", "get_spec", "list_models"]
 __version__ = "0.1.0"
+
+_PUBLIC = {
+    "UnknownModelError": "mnist_models.registry",
+    "build": "mnist_models.registry",
+    "get_spec": "mnist_models.registry",
+    "list_models": "mnist_models.registry",
+    "DataError": "mnist_models.data",
+    "load_mnist": "mnist_models.data",
+    "TrainResult": "mnist_models.training",
+    "train": "mnist_models.training",
+}
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PUBLIC:
+        return getattr(importlib.import_module(_PUBLIC[name]), name)
+    raise AttributeError(f"module 'mnist_models' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_PUBLIC])
