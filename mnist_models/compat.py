@@ -148,3 +148,37 @@ def gpu_available() -> bool:
 
         return bool(torch.cuda.is_available())
     return False
+
+
+def configure_threads(intra_op: int, inter_op: int) -> dict[str, int]:
+    """Pin the backend's thread pools; call before the first operation runs.
+
+    Only TensorFlow exposes both pools; JAX (XLA) and torch take what they can set.
+    """
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+        tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+    elif name == "torch":
+        import torch
+
+        torch.set_num_threads(intra_op)
+        torch.set_num_interop_threads(inter_op)
+    return thread_settings()
+
+
+def thread_settings() -> dict[str, int]:
+    """The backend's current thread-pool sizes (0 means 'the backend decides')."""
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        return {"intra_op": tf.config.threading.get_intra_op_parallelism_threads(),
+                "inter_op": tf.config.threading.get_inter_op_parallelism_threads()}
+    if name == "torch":
+        import torch
+
+        return {"intra_op": torch.get_num_threads(), "inter_op": torch.get_num_interop_threads()}
+    return {"intra_op": 0, "inter_op": 0}

@@ -1,0 +1,34 @@
+"""pytest-benchmark set-up: pinned threads, and versions recorded in ``machine_info``.
+
+Run with ``pytest benchmarks --benchmark-only``; plain ``pytest`` never collects this folder
+(``testpaths = ["tests"]``).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# oneDNN chooses its CPU kernels per process: on this machine lenet5_bn's train step ran at a
+# 9.7 ms median in some processes and 14.3 ms in others, identical code, so one run could not
+# be compared with another. With it off, six runs fell within +-5% (at about 25 ms). Stable
+# beats fast for a regression tracker; set TF_ENABLE_ONEDNN_OPTS=1 to measure it anyway.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from mnist_models import compat
+from mnist_models.benchmarking import BENCH_THREADS
+
+# TensorFlow's per-epoch speed on lenet5_bn swung 2x between identical runs here with its
+# default pools; pinning them before any op runs is what makes rounds comparable.
+THREADS = compat.configure_threads(*BENCH_THREADS)
+
+
+def pytest_benchmark_update_machine_info(config, machine_info):
+    versions = compat.versions()
+    machine_info["mnist_models"] = {
+        **versions,
+        "python": platform.python_version(),
+        "threads": THREADS,
+        "environment": os.environ.get("TOX_ENV_NAME", ""),
+    }

@@ -1,0 +1,44 @@
+"""Training and inference throughput of every registry model (pytest-benchmark).
+
+    pytest benchmarks --benchmark-only --benchmark-json out.json --benchmark-save-data
+
+``train``: one optimizer step at the recipe's batch size, compiled and warmed up first.
+``infer``: ``predict_on_batch`` at batch 1 (latency) and 1024 (throughput).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mnist_models import compat, list_models
+from mnist_models.benchmarking import INFER_BATCHES, Workload, inference, train_step
+
+MODELS = list_models()
+ROUNDS = 30
+
+
+def _run(benchmark, workload: Workload) -> None:
+    benchmark.group = workload.model
+    benchmark.pedantic(workload.call, rounds=ROUNDS, iterations=workload.iterations,
+                       warmup_rounds=2)
+    median = benchmark.stats.stats.median
+    benchmark.extra_info.update({
+        "model": workload.model,
+        "phase": workload.phase,
+        "batch_size": workload.batch_size,
+        "samples_per_s": workload.batch_size / median,
+        "params": workload.params,
+        "backend": compat.backend(),
+        "keras": compat.KERAS_VERSION,
+    })
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_train(benchmark, name):
+    _run(benchmark, train_step(name))
+
+
+@pytest.mark.parametrize("batch_size", INFER_BATCHES)
+@pytest.mark.parametrize("name", MODELS)
+def test_infer(benchmark, name, batch_size):
+    _run(benchmark, inference(name, batch_size))

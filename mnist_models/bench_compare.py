@@ -1,0 +1,127 @@
+"""Compare two pytest-benchmark runs and flag real slowdowns, never noise.
+
+A benchmark is flagged only when the slowdown is both larger than the threshold and
+statistically significant. Significance is a bootstrap confidence interval on the ratio of
+median round times (current / baseline): medians, because a shared machine's noise is
+one-sided bursts that wreck means; a bootstrap, because round times are neither normal nor
+independent of load, and it needs no distributional assumption. Flagged when the ratio exceeds
+``1 + threshold`` and the interval's lower bound exceeds 1.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+BOOTSTRAP_SAMPLES = 2000
+CONFIDENCE = 0.95
+MIN_ROUNDS = 5
+
+
+class BaselineError(ValueError):
+    """A benchmark file that is unreadable, not pytest-benchmark JSON, or incomparable."""
+
+
+@dataclass
+class Comparison:
+    name: str
+    baseline_median: float
+    current_median: float
+    ratio: float
+    low: float
+    high: float
+    regression: bool
+
+
+def load_rounds(path: str | Path) -> dict[str, dict]:
+    """Per-benchmark round times and extra_info from a ``--benchmark-save-data`` JSON file."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise BaselineError(f"{path}: not readable JSON ({error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("benchmarks"), list):
+        raise BaselineError(f"{path}: expected pytest-benchmark JSON with a 'benchmarks' list")
+    runs = {}
+    for entry in document["benchmarks"]:
+        try:
+            name = entry["fullname"]
+            data = entry["stats"]["data"]
+        except (KeyError, TypeError):
+            label = entry.get("fullname", "?") if isinstance(entry, dict) else repr(entry)
+            raise BaselineError(f"{path}: benchmark {label} has no per-round data; record "
+                                "it with --benchmark-save-data") from None
+        rounds = np.asarray(data, dtype=float)
+        if rounds.ndim != 1 or len(rounds) < MIN_ROUNDS or not np.all(np.isfinite(rounds)) \
+                or np.any(rounds <= 0):
+            raise BaselineError(f"{path}: {name}: expected at least {MIN_ROUNDS} positive round "
+                                f"times, got {len(rounds)}")
+        runs[name] = {"rounds": rounds, "extra_info": entry.get("extra_info", {})}
+    if not runs:
+        raise BaselineError(f"{path}: holds no benchmarks")
+    return runs
+
+
+def ratio_interval(baseline: np.ndarray, current: np.ndarray, *, seed: int = 0) -> tuple[
+        float, float, float]:
+    """Median ratio current/baseline and its bootstrap confidence interval."""
+    rng = np.random.default_rng(seed)
+    base = rng.choice(baseline, size=(BOOTSTRAP_SAMPLES, len(baseline)))
+    curr = rng.choice(current, size=(BOOTSTRAP_SAMPLES, len(current)))
+    ratios = np.median(curr, axis=1) / np.median(base, axis=1)
+    tail = (1 - CONFIDENCE) / 2
+    return (float(np.median(current) / np.median(baseline)),
+            float(np.quantile(ratios, tail)), float(np.quantile(ratios, 1 - tail)))
+
+
+def compare(baseline_path: str | Path, current_path: str | Path,
+            threshold: float = 0.10) -> list[Comparison]:
+    """Compare every benchmark present in both files; error if they share none or disagree."""
+    if not 0 <= threshold < 10 or math.isnan(threshold):
+        raise ValueError(f"threshold must be a fraction like 0.10, got {threshold}")
+    baseline, current = load_rounds(baseline_path), load_rounds(current_path)
+    shared = sorted(set(baseline) & set(current))
+    if not shared:
+        raise BaselineError(f"{baseline_path} and {current_path} share no benchmark; "
+                            "expected runs of the same suite")
+    results = []
+    for name in shared:
+        for key in ("batch_size", "phase", "model"):
+            old, new = baseline[name]["extra_info"].get(key), current[name]["extra_info"].get(key)
+            if old != new:
+                raise BaselineError(f"{name}: {key} is {old!r} in the baseline but {new!r} now; "
+                                    "the runs measure different work")
+        ratio, low, high = ratio_interval(baseline[name]["rounds"], current[name]["rounds"])
+        results.append(Comparison(
+            name, float(np.median(baseline[name]["rounds"])),
+            float(np.median(current[name]["rounds"])), ratio, low, high,
+            regression=ratio > 1 + threshold and low > 1.0))
+    return results
+
+
+def parse_threshold(text: str) -> float:
+    """'10%' or '0.1' -> 0.1."""
+    value = text.strip()
+    try:
+        number = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise ValueError(f"threshold: expected a percentage like 10%, got {text!r}") from None
+    if not 0 <= number < 10:
+        raise ValueError(f"threshold: expected between 0% and 1000%, got {text!r}")
+    return number
+
+
+def table(results: list[Comparison], threshold: float) -> str:
+    lines = [f"| benchmark | baseline median | current median | ratio | {CONFIDENCE:.0%} CI "
+             f"| regression (> {threshold:.0%}) |", "|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r.name} | {r.baseline_median * 1e3:.3f} ms | "
+                     f"{r.current_median * 1e3:.3f} ms | {r.ratio:.3f} | "
+                     f"{r.low:.3f}-{r.high:.3f} | {'REGRESSION' if r.regression else 'no'} |")
+    return "\n".join(lines)

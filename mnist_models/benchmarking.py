@@ -1,0 +1,108 @@
+"""What the throughput benchmarks time: one warmed-up training step, or one inference batch.
+
+``benchmarks/`` wraps these in pytest-benchmark; the functions live in the package so the
+benchmarks and the tests of ``bench-compare`` time exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mnist_models.data import load_mnist
+from mnist_models.preprocessing import preprocess_images, preprocess_labels
+from mnist_models.registry import build, get_spec
+from mnist_models.training import compile_model
+
+#: Threads the benchmarks pin TensorFlow to (intra-op, inter-op): one each. On this 2-core
+#: machine, lenet5_bn's train step measured a within-run CV of 2.5% with one intra-op thread
+#: against 8-11% with two (the Python thread and two workers oversubscribe two cores), at
+#: about the same median; one inter-op thread runs independent ops in a fixed order.
+#: ``MNIST_MODELS_INTRA_OP`` overrides the first for machines with more cores.
+BENCH_THREADS = (int(os.environ.get("MNIST_MODELS_INTRA_OP", "1")), 1)
+#: Seconds of extra time added to every timed call: the deliberately slowed variant that the
+#: end-to-end test of ``bench-compare`` must catch. Unset means none.
+SLOWDOWN_ENV = "MNIST_MODELS_BENCH_EXTRA_SECONDS"
+INFER_BATCHES = (1, 1024)
+WARMUP_CALLS = 3
+#: Each timed round repeats the call until it lasts about this long: a 2 ms step timed alone
+#: is at the mercy of every scheduler tick, a 50 ms round much less so.
+ROUND_SECONDS = 0.05
+
+
+@dataclass
+class Workload:
+    """A timed call and what it processes per call."""
+
+    model: str
+    phase: str
+    batch_size: int
+    params: int
+    call: Callable[[], object]
+    iterations: int = 1
+
+
+def _batch(name: str, size: int) -> tuple[np.ndarray, np.ndarray]:
+    recipe = get_spec(name).recipe
+    (x, y), _ = load_mnist()
+    return (preprocess_images(x[:size], recipe.image_steps),
+            preprocess_labels(y[:size], recipe.label_encoding))
+
+
+def pause(seconds: float) -> None:
+    """Extra time in a step. A sleep rather than a busy loop: on two cores a Python busy loop
+    fights TensorFlow's spinning worker threads and slows the step by far more than its own
+    length, so the slowdown would not be the one asked for."""
+    time.sleep(seconds)
+
+
+def median_seconds(call: Callable[[], object], repeats: int = 20) -> float:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return float(np.median(samples))
+
+
+def with_slowdown(call: Callable[[], object], extra: float) -> Callable[[], object]:
+    """``call`` followed by a pause of ``extra`` seconds."""
+    if extra <= 0:
+        return call
+
+    def slowed() -> object:
+        result = call()
+        pause(extra)
+        return result
+
+    return slowed
+
+
+def _warm(workload: Workload) -> Workload:
+    for _ in range(WARMUP_CALLS):
+        workload.call()  # traces and compiles outside the timed rounds
+    workload.call = with_slowdown(workload.call, float(os.environ.get(SLOWDOWN_ENV) or 0))
+    workload.iterations = max(1, round(ROUND_SECONDS / median_seconds(workload.call, 5)))
+    return workload
+
+
+def train_step(name: str) -> Workload:
+    """One optimizer step at the recipe's batch size, compiled and warmed up."""
+    spec = get_spec(name)
+    model = build(name, seed=0)
+    compile_model(model, spec.recipe, steps_per_execution=1)
+    x, y = _batch(name, spec.recipe.batch_size)
+    return _warm(Workload(name, "train", spec.recipe.batch_size, spec.total_params,
+                          lambda: model.train_on_batch(x, y)))
+
+
+def inference(name: str, batch_size: int) -> Workload:
+    """``predict_on_batch`` at ``batch_size``, warmed up."""
+    model = build(name, seed=0)
+    x, _ = _batch(name, batch_size)
+    return _warm(Workload(name, "infer", batch_size, get_spec(name).total_params,
+                          lambda: model.predict_on_batch(x)))

@@ -1,0 +1,41 @@
+"""Accuracy gates: a short, fixed training budget per model and the test accuracy it must reach.
+
+Thresholds are calibrated, not guessed: ``calibration/calibrate_gates.py`` trains every model's
+gate budget over many seeds and :func:`threshold_from` turns what it saw into the threshold
+stored in the model's spec. ``tests/test_gates.py`` checks that each spec's threshold is the one
+this rule gives for the committed calibration.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+
+from mnist_models.registry import get_spec
+from mnist_models.training import TrainResult, train
+
+#: The seed every gate trains with; it is one of the calibrated seeds.
+GATE_SEED = 0
+#: Thresholds sit this far below the lowest calibrated accuracy at least (1 point), or three
+#: standard deviations below it where seeds scatter more: room for other TF/Keras versions and
+#: backends, whose initial weights differ under the same seed, while a real break (see
+#: tests/test_gates.py) still lands far below.
+MIN_MARGIN = 0.01
+SIGMA_MARGIN = 3.0
+
+
+def threshold_from(accuracies: Sequence[float]) -> float:
+    """The gate threshold for calibrated accuracies: min - max(1 point, 3 sd), floored to 0.1%."""
+    if len(accuracies) < 2:
+        raise ValueError("calibrate a gate over at least two seeds")
+    margin = max(MIN_MARGIN, SIGMA_MARGIN * statistics.stdev(accuracies))
+    return math.floor((min(accuracies) - margin) * 1000) / 1000
+
+
+def run_gate(name: str, seed: int = GATE_SEED, **overrides: object) -> TrainResult:
+    """Train ``name`` on its gate's budget (``overrides`` go to :func:`train`)."""
+    gate = get_spec(name).gate
+    if gate is None:
+        raise ValueError(f"model {name!r} has no accuracy gate")
+    return train(name, epochs=gate.epochs, steps=gate.steps, seed=seed, **overrides)

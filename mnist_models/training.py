@@ -1,0 +1,199 @@
+"""Training by a model's recipe: load (verified) -> preprocess -> build -> fit -> evaluate.
+
+The one training implementation; the CLI, the accuracy gates and the reproduction runs all
+call :func:`train`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+from mnist_models import compat
+from mnist_models.data import load_mnist
+from mnist_models.preprocessing import preprocess_images, preprocess_labels, validation_split
+from mnist_models.registry import get_spec
+from mnist_models.spec import Recipe
+
+#: Evaluations of the test set per epoch when training towards a target accuracy.
+EVALS_PER_EPOCH = 4
+#: Optimizer steps run per compiled call; Keras' per-step Python overhead dominates these tiny
+#: models on a CPU. Callbacks (and so evaluations towards a target) see every this-many steps.
+STEPS_PER_EXECUTION = 25
+
+Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass
+class TrainResult:
+    """What one training run produced; ``to_json()`` is what ``train --json`` prints."""
+
+    model: str
+    test_accuracy: float
+    test_loss: float
+    seconds: float
+    samples: int
+    seed: int
+    steps: int
+    history: dict[str, list[float]] = field(default_factory=dict)
+    evaluations: list[dict[str, float]] = field(default_factory=list)
+    target_accuracy: float | None = None
+    reached_target: bool | None = None
+    versions: dict[str, str] = field(default_factory=dict)
+    keras_model: Any = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data.pop("keras_model")
+        return data
+
+
+class _Budget(keras.callbacks.Callback):
+    """Counts steps and samples; stops at a step budget or at a test-accuracy target."""
+
+    def __init__(self, *, steps_per_epoch: int, n_fit: int, batch_size: int,
+                 max_steps: int | None, target: float | None, x_test: np.ndarray,
+                 y_test: np.ndarray) -> None:
+        super().__init__()
+        self.steps_per_epoch, self.n_fit, self.batch_size = steps_per_epoch, n_fit, batch_size
+        self.max_steps, self.target = max_steps, target
+        self.x_test, self.y_test = x_test, y_test
+        self.eval_every = steps_per_epoch / EVALS_PER_EPOCH
+        self.next_eval = self.eval_every
+        self.epoch = 0
+        self.steps = 0
+        self.samples = 0
+        self.evaluations: list[dict[str, float]] = []
+        self.reached = False
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+        # Keras reports the last step of each compiled execution, counted within the epoch.
+        self.steps = self.epoch * self.steps_per_epoch + batch + 1
+        self.samples = self.epoch * self.n_fit + min((batch + 1) * self.batch_size, self.n_fit)
+        if self.target is not None and self.steps >= self.next_eval:
+            while self.next_eval <= self.steps:
+                self.next_eval += self.eval_every
+            scores = self.model.evaluate(self.x_test, self.y_test, batch_size=1000, verbose=0,
+                                         return_dict=True)
+            self.evaluations.append({"steps": self.steps, "samples": self.samples,
+                                     "test_accuracy": float(scores["accuracy"])})
+            if scores["accuracy"] >= self.target:
+                self.reached = True
+                self.model.stop_training = True
+        if self.max_steps is not None and self.steps >= self.max_steps:
+            self.model.stop_training = True
+
+
+def _random_batches(x: np.ndarray, y: np.ndarray, steps: int, batch_size: int,
+                    seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Document 004's sampling: each step draws ``batch_size`` indices with replacement.
+
+    Drawing every step's indices up front and fitting them in order, unshuffled, gives the
+    same batches as its ``train_on_batch`` loop, in one compiled loop.
+    """
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, len(x), size=steps * batch_size)
+    return x[index], y[index]
+
+
+def prepare(recipe: Recipe, data: Arrays | None = None) -> Arrays:
+    """Load MNIST (verified) unless given, and preprocess it by the recipe."""
+    (x_train, y_train), (x_test, y_test) = data if data is not None else load_mnist()
+    return (
+        (preprocess_images(x_train, recipe.image_steps),
+         preprocess_labels(y_train, recipe.label_encoding)),
+        (preprocess_images(x_test, recipe.image_steps),
+         preprocess_labels(y_test, recipe.label_encoding)),
+    )
+
+
+def compile_model(model: keras.Model, recipe: Recipe,
+                  steps_per_execution: int = STEPS_PER_EXECUTION) -> None:
+    """Compile by the recipe, with the speed settings that don't change its math."""
+    model.compile(
+        optimizer=compat.optimizer(recipe.optimizer, recipe.learning_rate, recipe.momentum),
+        loss=recipe.loss,
+        metrics=["accuracy"],
+        steps_per_execution=steps_per_execution,
+    )
+
+
+def train(name: str, *, epochs: int | None = None, steps: int | None = None, seed: int = 0,
+          target_accuracy: float | None = None, recipe: Recipe | None = None,
+          data: Arrays | None = None, verbose: int = 0,
+          callbacks: list[keras.callbacks.Callback] | None = None) -> TrainResult:
+    """Train model ``name`` by its document's recipe and evaluate it on the test set.
+
+    ``epochs`` or ``steps`` replace the recipe's budget (for a random-batch recipe an epoch is
+    ``ceil(60000 / batch_size)`` steps). ``target_accuracy`` evaluates the test set four times
+    an epoch and stops at the first evaluation at or above it; the clock runs from the first
+    touch of the data to the end of the final evaluation. ``recipe`` and ``data`` override the
+    spec's recipe and the packaged MNIST (the gate tests use them to break things on purpose).
+    """
+    if epochs is not None and steps is not None:
+        raise ValueError("give epochs or steps, not both")
+    for label, value in (("epochs", epochs), ("steps", steps)):
+        if value is not None and value < 1:
+            raise ValueError(f"{label} must be a positive integer, got {value}")
+    if target_accuracy is not None and not 0 < target_accuracy <= 1:
+        raise ValueError(f"target_accuracy must be in (0, 1], got {target_accuracy}")
+    spec = get_spec(name)
+    recipe = recipe or spec.recipe
+    started = time.perf_counter()
+    (x_train, y_train), (x_test, y_test) = prepare(recipe, data)
+
+    compat.set_seed(seed)
+    model = spec.builder()
+    compile_model(model, recipe)
+
+    validation = None
+    if recipe.steps is not None:
+        budget = steps or (epochs or 0) * math.ceil(len(x_train) / recipe.batch_size)
+        budget = budget or recipe.steps
+        x_fit, y_fit = _random_batches(x_train, y_train, budget, recipe.batch_size, seed)
+        n_epochs, shuffle, max_steps = 1, False, None
+    else:
+        x_fit, y_fit = x_train, y_train
+        if recipe.validation == "split":
+            (x_fit, y_fit), validation = validation_split(x_train, y_train,
+                                                          recipe.validation_split)
+        elif recipe.validation == "test":
+            validation = (x_test, y_test)
+        n_epochs, shuffle, max_steps = epochs or recipe.epochs, recipe.shuffle, steps
+        if steps is not None:
+            n_epochs = math.ceil(steps / math.ceil(len(x_fit) / recipe.batch_size))
+    steps_per_epoch = math.ceil(len(x_fit) / recipe.batch_size)
+    budget_cb = _Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
+                        batch_size=recipe.batch_size, max_steps=max_steps,
+                        target=target_accuracy, x_test=x_test, y_test=y_test)
+    if target_accuracy is not None:
+        n_epochs = max(n_epochs, 1)
+    history = model.fit(x_fit, y_fit, batch_size=recipe.batch_size, epochs=n_epochs,
+                        shuffle=shuffle, validation_data=validation, verbose=verbose,
+                        callbacks=[budget_cb, *(callbacks or [])])
+    scores = model.evaluate(x_test, y_test, batch_size=1000, verbose=0, return_dict=True)
+    seconds = time.perf_counter() - started
+    return TrainResult(
+        model=name,
+        test_accuracy=float(scores["accuracy"]),
+        test_loss=float(scores["loss"]),
+        seconds=seconds,
+        samples=budget_cb.samples,
+        seed=seed,
+        steps=budget_cb.steps,
+        history={key: [float(v) for v in values] for key, values in history.history.items()},
+        evaluations=budget_cb.evaluations,
+        target_accuracy=target_accuracy,
+        reached_target=None if target_accuracy is None else budget_cb.reached,
+        versions=compat.versions(),
+        keras_model=model,
+    )

@@ -1,0 +1,128 @@
+"""bench-compare: synthetic samples, broken baselines, and an end-to-end slowed variant."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mnist_models.bench_compare import BaselineError, compare, load_rounds, parse_threshold
+from mnist_models.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def write_run(path: Path, rounds: dict[str, np.ndarray], batch_size: int = 64) -> Path:
+    document = {"machine_info": {}, "benchmarks": [
+        {"fullname": name, "extra_info": {"model": name, "phase": "train",
+                                          "batch_size": batch_size},
+         "stats": {"data": [float(v) for v in values]}}
+        for name, values in rounds.items()]}
+    path.write_text(json.dumps(document))
+    return path
+
+
+def noisy(rng, median: float, n: int = 30) -> np.ndarray:
+    # Shared-machine noise: a lognormal body with occasional one-sided bursts.
+    values = median * rng.lognormal(0, 0.03, n)
+    bursts = rng.random(n) < 0.1
+    values[bursts] *= rng.uniform(1.2, 2.0, bursts.sum())
+    return values
+
+
+@pytest.mark.parametrize(("slowdown", "threshold", "flagged"), [
+    (0.0, 0.10, False), (0.05, 0.10, False), (0.30, 0.10, True), (0.20, 0.30, False),
+    (0.50, 0.30, True), (0.15, 0.10, True), (-0.30, 0.10, False),
+])
+def test_synthetic_slowdowns(tmp_path, slowdown, threshold, flagged):
+    rng = np.random.default_rng(1)
+    base = write_run(tmp_path / "base.json", {"m": noisy(rng, 1e-2)})
+    current = write_run(tmp_path / "cur.json", {"m": noisy(rng, 1e-2 * (1 + slowdown))})
+    [result] = compare(base, current, threshold)
+    assert result.regression is flagged
+
+
+def test_false_alarm_rate_on_noise_is_low(tmp_path):
+    rng = np.random.default_rng(2)
+    alarms = 0
+    for _ in range(50):
+        base = write_run(tmp_path / "b.json", {"m": noisy(rng, 1e-2)})
+        current = write_run(tmp_path / "c.json", {"m": noisy(rng, 1e-2)})
+        alarms += compare(base, current, 0.10)[0].regression
+    assert alarms == 0, f"{alarms} false alarms in 50 runs of identical noise"
+
+
+def test_a_large_but_insignificant_change_is_not_flagged(tmp_path):
+    rng = np.random.default_rng(3)
+    base = write_run(tmp_path / "b.json", {"m": rng.uniform(0.5, 2.0, 6)})
+    current = write_run(tmp_path / "c.json", {"m": rng.uniform(0.6, 2.4, 6)})
+    [result] = compare(base, current, 0.10)
+    assert result.low <= 1.0 and not result.regression
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "not readable JSON"),
+    ('{"benchmarks": "x"}', "'benchmarks' list"),
+    ('{"benchmarks": [{"fullname": "m", "stats": {}}]}', "--benchmark-save-data"),
+    ('{"benchmarks": [{"fullname": "m", "stats": {"data": [1, 2]}}]}', "at least 5"),
+    ('{"benchmarks": [{"fullname": "m", "stats": {"data": [1, 2, 3, 4, -5]}}]}', "positive"),
+    ('{"benchmarks": []}', "holds no benchmarks"),
+])
+def test_broken_baseline_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "baseline.json"
+    path.write_text(content)
+    with pytest.raises(BaselineError, match=message):
+        load_rounds(path)
+
+
+def test_mismatched_runs_are_refused(tmp_path):
+    rounds = {"m": np.full(10, 0.01)}
+    base = write_run(tmp_path / "b.json", rounds, batch_size=64)
+    with pytest.raises(BaselineError, match="batch_size"):
+        compare(base, write_run(tmp_path / "c.json", rounds, batch_size=128))
+    with pytest.raises(BaselineError, match="share no benchmark"):
+        compare(base, write_run(tmp_path / "d.json", {"other": np.full(10, 0.01)}))
+
+
+def test_cli_exit_codes(tmp_path, capsys):
+    rng = np.random.default_rng(4)
+    base = write_run(tmp_path / "b.json", {"m": noisy(rng, 1e-2)})
+    slow = write_run(tmp_path / "s.json", {"m": noisy(rng, 1.5e-2)})
+    assert main(["bench-compare", str(base), str(base)]) == 0
+    assert main(["bench-compare", str(base), str(slow), "--threshold", "10%"]) == 1
+    assert "REGRESSION" in capsys.readouterr().out
+    assert main(["bench-compare", str(tmp_path / "missing.json"), str(slow)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["bench-compare", str(base), str(slow), "--threshold", "ten"]) == 2
+    assert parse_threshold("30%") == pytest.approx(0.3)
+
+
+def _bench(tmp_path: Path, label: str, extra_seconds: float = 0.0) -> Path:
+    out = tmp_path / f"{label}.json"
+    env = {**os.environ, "MNIST_MODELS_BENCH_EXTRA_SECONDS": str(extra_seconds)}
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "benchmarks/test_throughput.py", "-q",
+         "-p", "no:cacheprovider", "-k", "test_train and lenet5_bn", "--benchmark-only",
+         "--benchmark-save-data", f"--benchmark-json={out}"],
+        cwd=ROOT, env=env, check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.training
+def test_end_to_end_slowed_variant_is_flagged_and_unchanged_code_is_not(tmp_path):
+    """Real benchmark runs of lenet5_bn's train step: twice unchanged, and twice with extra
+    time in every step (20% and 50% of the first run's median)."""
+    first = _bench(tmp_path, "a")
+    median = float(np.median(load_rounds(first)[next(iter(load_rounds(first)))]["rounds"]))
+    second = _bench(tmp_path, "b")
+    slowed_20 = _bench(tmp_path, "s20", 0.20 * median)
+    slowed_50 = _bench(tmp_path, "s50", 0.50 * median)
+    assert not any(r.regression for r in compare(first, second, 0.10))
+    assert all(r.regression for r in compare(first, slowed_20, 0.10))
+    assert all(r.regression for r in compare(first, slowed_50, 0.10))
+    assert all(r.regression for r in compare(first, slowed_50, 0.30))

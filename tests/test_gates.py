@@ -1,0 +1,73 @@
+"""Accuracy gates: each model trains to its calibrated threshold, and real breakage fails it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mnist_models
+from mnist_models.gates import run_gate, threshold_from
+
+GATED = [name for name in mnist_models.list_models() if mnist_models.get_spec(name).gate]
+CALIBRATION = Path(__file__).resolve().parents[1] / "calibration" / "gates.json"
+
+
+def test_every_model_has_a_gate():
+    assert mnist_models.list_models() == GATED
+
+
+@pytest.mark.parametrize("name", GATED)
+def test_gate_threshold_comes_from_the_committed_calibration(name):
+    gate = mnist_models.get_spec(name).gate
+    entry = json.loads(CALIBRATION.read_text())["models"][name]
+    accuracies = [run["test_accuracy"] for run in entry["runs"]]
+    assert len(accuracies) >= 10, "calibrate over at least 10 seeds"
+    assert (entry["epochs"], entry["steps"]) == (gate.epochs, gate.steps), "budget changed"
+    assert gate.threshold == threshold_from(accuracies)
+    assert gate.calibrated_min == pytest.approx(min(accuracies))
+    assert gate.threshold < min(accuracies)
+
+
+@pytest.mark.training
+@pytest.mark.parametrize("name", GATED)
+def test_model_trains_to_its_gate(name):
+    gate = mnist_models.get_spec(name).gate
+    result = run_gate(name)
+    assert result.test_accuracy >= gate.threshold, (
+        f"{name}: test accuracy {result.test_accuracy:.4f} after its gate budget is below "
+        f"the calibrated threshold {gate.threshold:.3f}"
+    )
+
+
+def _assert_fails_gate(name: str, **overrides) -> None:
+    gate = mnist_models.get_spec(name).gate
+    result = run_gate(name, **overrides)
+    assert result.test_accuracy < gate.threshold, (
+        f"broken {name} still reached {result.test_accuracy:.4f} >= {gate.threshold:.3f}"
+    )
+
+
+@pytest.mark.training
+def test_gate_catches_a_learning_rate_100x_too_high():
+    recipe = mnist_models.get_spec("mlp_25_25").recipe
+    _assert_fails_gate("mlp_25_25", recipe=dataclasses.replace(
+        recipe, learning_rate=recipe.learning_rate * 100))
+
+
+@pytest.mark.training
+def test_gate_catches_labels_shuffled_against_images():
+    (x_train, y_train), test = mnist_models.load_mnist()
+    shuffled = np.random.default_rng(0).permutation(y_train)
+    _assert_fails_gate("mlp_25_25", data=((x_train, shuffled), test))
+
+
+@pytest.mark.training
+def test_gate_catches_missing_scaling():
+    recipe = mnist_models.get_spec("mlp_100").recipe
+    unscaled = tuple("to_float32" if step == "scale" else step for step in recipe.image_steps)
+    assert unscaled != recipe.image_steps
+    _assert_fails_gate("mlp_100", recipe=dataclasses.replace(recipe, image_steps=unscaled))

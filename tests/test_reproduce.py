@@ -1,0 +1,20 @@
+"""Each document's full recipe against its reported accuracy (opt in: ``-m reproduce``)."""
+
+from __future__ import annotations
+
+import pytest
+
+import mnist_models
+from mnist_models.reproduction import TOLERANCE
+from mnist_models.training import train
+
+
+@pytest.mark.reproduce
+@pytest.mark.parametrize("name", mnist_models.list_models())
+def test_full_recipe_reaches_the_documents_accuracy(name):
+    spec = mnist_models.get_spec(name)
+    result = train(name, seed=0)
+    assert result.test_accuracy >= spec.reported_accuracy - TOLERANCE, (
+        f"{name}: {result.test_accuracy:.4f} after the document's recipe, document "
+        f"{spec.document} reports {spec.reported_accuracy:.4f}"
+    )
