@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import statistics
 from pathlib import Path
 
 from mnist_models.bench_compare import BaselineError
+
+#: Median coefficient of variation of round times, per run label, from the last collect().
+CV: dict[str, float] = {}
 
 
 def _run_label(path: Path, document: dict) -> str:
@@ -17,8 +21,12 @@ def _run_label(path: Path, document: dict) -> str:
 
 
 def collect(paths: list[str]) -> tuple[list[str], dict[tuple[str, str, int], dict[str, float]]]:
-    """Run labels, and samples/s keyed by (model, phase, batch) then by run label."""
+    """Run labels, and samples/s keyed by (model, phase, batch) then by run label.
+
+    Each label's median coefficient of variation of round times is kept in ``CV``.
+    """
     labels, rows = [], {}
+    CV.clear()
     for name in paths:
         path = Path(name)
         try:
@@ -28,12 +36,17 @@ def collect(paths: list[str]) -> tuple[list[str], dict[tuple[str, str, int], dic
             raise BaselineError(f"{path}: not a pytest-benchmark JSON file ({error})") from None
         label = _run_label(path, document)
         labels.append(label)
+        CV[label] = statistics.median(
+            e["stats"]["stddev"] / e["stats"]["mean"] for e in benchmarks) if benchmarks else 0.0
         for entry in benchmarks:
             info = entry.get("extra_info", {})
             if not {"model", "phase", "batch_size", "samples_per_s"} <= set(info):
                 raise BaselineError(f"{path}: {entry.get('fullname')}: extra_info lacks "
                                     "model/phase/batch_size/samples_per_s")
-            key = (info["model"], info["phase"], int(info["batch_size"]))
+            phase = info["phase"]
+            if info.get("backend") == "torch-peer":  # the PyTorch loop timed in the same run
+                phase += " (PyTorch peer)"
+            key = (info["model"], phase, int(info["batch_size"]))
             rows.setdefault(key, {})[label] = float(info["samples_per_s"])
     return labels, rows
 
@@ -44,6 +57,8 @@ def markdown(labels: list[str], rows: dict) -> str:
     for (model, phase, batch), values in sorted(rows.items()):
         cells = [f"{values[label]:,.0f}" if label in values else "-" for label in labels]
         lines.append(f"| {model} | {phase} | {batch} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines += [f"Median CV of round times, {label}: {CV.get(label, 0):.1%}" for label in labels]
     return "\n".join(lines) + "\n"
 
 

@@ -61,6 +61,11 @@ def markdown(results: Sequence[TrainResult], command: str) -> str:
             f"{difference:+.2f} pt | {result.seed} | {result.seconds / 60:.1f} min | "
             f"{'reproduced' if reproduced(result) else 'NOT reproduced'} |"
         )
+    shortfalls = [f"- `{r.model}`: {get_spec(r.model).reproduction_shortfall}." for r in results
+                  if get_spec(r.model).reproduction_shortfall]
+    if shortfalls:
+        lines += ["", "Known shortfalls (the reproduce test is a strict xfail for these):", "",
+                  *shortfalls]
     notes = [f"- `{r.model}`: {get_spec(r.model).recipe.notes}" for r in results
              if get_spec(r.model).recipe.notes]
     if notes:
@@ -87,4 +92,5 @@ def reproduce(names: Sequence[str] | None = None, *, markdown_path: str | None =
         partial = Path(target).with_suffix(".partial")
         partial.write_text(text)
         partial.replace(target)
-    return 0 if all(reproduced(r) for r in results) else 1
+    expected = all(reproduced(r) or get_spec(r.model).reproduction_shortfall for r in results)
+    return 0 if expected else 1

@@ -107,6 +107,9 @@ class ModelSpec:
     description: str = ""
     gate: Gate | None = None
     errata: tuple[str, ...] = field(default_factory=tuple)
+    #: Why the full recipe cannot match ``reported_accuracy`` here, if it cannot. The
+    #: reproduction test is then a strict xfail with this reason, and REPRODUCTION.md says it.
+    reproduction_shortfall: str = ""
 
     def __post_init__(self) -> None:
         if self.document not in DOCUMENTS:

@@ -9,8 +9,15 @@ from mnist_models.reproduction import TOLERANCE
 from mnist_models.training import train
 
 
+def _cases():
+    for name in mnist_models.list_models():
+        shortfall = mnist_models.get_spec(name).reproduction_shortfall
+        marks = [pytest.mark.xfail(strict=True, reason=shortfall)] if shortfall else []
+        yield pytest.param(name, marks=marks)
+
+
 @pytest.mark.reproduce
-@pytest.mark.parametrize("name", mnist_models.list_models())
+@pytest.mark.parametrize("name", list(_cases()))
 def test_full_recipe_reaches_the_documents_accuracy(name):
     spec = mnist_models.get_spec(name)
     result = train(name, seed=0)

@@ -1,0 +1,44 @@
+"""The same train step in a plain PyTorch loop, timed beside Keras' in one run.
+
+Needs the ``torch-peer`` extra; without torch these are skipped, with the reason shown.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mnist_models import get_spec
+from mnist_models.benchmarking import ROUND_SECONDS, _batch, median_seconds
+
+torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer extra")
+
+from mnist_models.peers import _as_nchw, _optimizer, torch_model  # noqa: E402
+
+ROUNDS = 30
+
+
+@pytest.mark.parametrize("name", ["lenet5_bn", "mlp_100"])
+def test_torch_train(benchmark, name):
+    torch.set_num_threads(1)  # the same single intra-op thread the Keras benchmarks use
+    spec = get_spec(name)
+    x, y = _batch(name, spec.recipe.batch_size)
+    x, y = _as_nchw(x), torch.from_numpy(y.argmax(1))
+    model = torch_model(name)
+    optimizer = _optimizer(model, name)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step() -> None:
+        optimizer.zero_grad(set_to_none=True)
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+    for _ in range(3):
+        step()
+    iterations = max(1, round(ROUND_SECONDS / median_seconds(step, 5)))
+    benchmark.group = name
+    benchmark.pedantic(step, rounds=ROUNDS, iterations=iterations, warmup_rounds=2)
+    benchmark.extra_info.update({
+        "model": name, "phase": "train", "batch_size": spec.recipe.batch_size,
+        "samples_per_s": spec.recipe.batch_size / benchmark.stats.stats.median,
+        "params": sum(p.numel() for p in model.parameters()), "backend": "torch-peer",
+    })
