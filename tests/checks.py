@@ -7,6 +7,9 @@ broken models and asserts that they fail.
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import numpy as np
 
 from mnist_models import compat
@@ -62,3 +65,13 @@ def check_same_predictions(model_a, model_b, spec: ModelSpec) -> None:
         np.asarray(model_b.predict_on_batch(x)),
         err_msg="predictions differ",
     )
+
+
+def top_level_imports(module_file: str) -> set[str]:
+    """Top-level package names a module's source imports (to prove it needs no Keras/TF)."""
+    tree = ast.parse(Path(module_file).read_text())
+    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, ast.Import) for alias in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    return imported

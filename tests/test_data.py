@@ -6,7 +6,6 @@ train-images, so every error message can be checked for the file name and the pr
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import shutil
 import time
@@ -18,6 +17,7 @@ import pytest
 
 from mnist_models import data
 from mnist_models.data import ENV_VAR, MNIST_PAYLOAD_SHA256, DataError, load_mnist
+from tests.checks import top_level_imports
 
 # Copied from shared/data/mnist/README.md rather than imported, so a typo in data.py shows.
 README_PAYLOAD_SHA256 = {
@@ -259,10 +259,6 @@ def test_verify_mnist(arrays: list[np.ndarray]) -> None:
 
 def test_data_module_needs_only_numpy_and_stdlib() -> None:
     # The data path must run under the JAX and torch backends with no TensorFlow installed.
-    tree = ast.parse(Path(data.__file__).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = top_level_imports(data.__file__)
     assert imported <= {"__future__", "gzip", "hashlib", "importlib", "os", "threading",
                         "zipfile", "zlib", "pathlib", "numpy"}, imported

@@ -8,11 +8,9 @@ so a property too weak to notice a plausible bug fails the suite.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import math
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from mnist_models import preprocessing as pp
+from tests.checks import top_level_imports
 
 Fn = Callable[..., np.ndarray]
 SIDE = 28
@@ -342,9 +341,5 @@ def test_checks_catch_mutant(mutant: str) -> None:
 
 def test_preprocessing_module_needs_only_numpy_and_stdlib() -> None:
     # The data path must run under the JAX and torch backends with no TensorFlow installed.
-    tree = ast.parse(Path(pp.__file__).read_text())
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, ast.Import) for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = top_level_imports(pp.__file__)
     assert imported <= {"__future__", "collections", "math", "numbers", "numpy"}, imported
