@@ -94,7 +94,7 @@ def train_step(name: str) -> Workload:
     """One optimizer step at the recipe's batch size, compiled and warmed up."""
     spec = get_spec(name)
     model = build(name, seed=0)
-    compile_model(model, spec.recipe, steps_per_execution=1)
+    compile_model(model, spec.recipe, steps_per_execution=1, jit_compile=spec.jit_compile)
     x, y = _batch(name, spec.recipe.batch_size)
     return _warm(Workload(name, "train", spec.recipe.batch_size, spec.total_params,
                           lambda: model.train_on_batch(x, y)))

@@ -59,6 +59,13 @@ def output_shape(layer: keras.layers.Layer) -> tuple[int | None, ...]:
     return tuple(None if dim is None else int(dim) for dim in layer.output.shape)
 
 
+def to_numpy(tensor: Any) -> np.ndarray:
+    """A backend tensor as a numpy array; torch tensors that need grad can't take np.asarray."""
+    if IS_KERAS_3:
+        return np.asarray(keras.ops.convert_to_numpy(tensor))
+    return np.asarray(tensor)
+
+
 def count_weights(weights: list[Any]) -> int:
     """The number of scalars in a list of variables."""
     return int(sum(int(np.prod(tuple(w.shape))) for w in weights))
@@ -71,6 +78,18 @@ def optimizer(name: str, learning_rate: float, momentum: float | None = None) ->
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum or 0.0)
     raise ValueError(f"unknown optimizer {name!r}; expected 'adam' or 'sgd'")
+
+
+def jit_compile(wanted: bool) -> bool | str | None:
+    """The ``jit_compile=`` for ``Model.compile`` when a model wants XLA (``wanted``) or not.
+
+    Keras leaves XLA off for a CPU-only TensorFlow ("auto"), and asking for it is how TF gets
+    it. JAX always compiles under "auto"; on torch ``jit_compile=True`` means ``torch.compile``,
+    which Keras leaves off, so both keep Keras' own default. Keras 2 spells that default None.
+    """
+    if wanted and backend() == "tensorflow":
+        return True
+    return "auto" if IS_KERAS_3 else None
 
 
 def gradients(model: keras.Model, x: np.ndarray, y: np.ndarray) -> list[np.ndarray]:

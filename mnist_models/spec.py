@@ -110,6 +110,9 @@ class ModelSpec:
     #: Why the full recipe cannot match ``reported_accuracy`` here, if it cannot. The
     #: reproduction test is then a strict xfail with this reason, and REPRODUCTION.md says it.
     reproduction_shortfall: str = ""
+    #: Compile training with XLA on TensorFlow: a speed setting, not part of the recipe's math.
+    #: Set only where it was measured to help (XLA's compile time is paid once per run).
+    jit_compile: bool = False
 
     def __post_init__(self) -> None:
         if self.document not in DOCUMENTS:
