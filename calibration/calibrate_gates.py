@@ -3,8 +3,10 @@
 Usage (from the repository root, in an environment with the project installed):
 
     python calibration/calibrate_gates.py --seeds 10 [--models NAME ...]
+    KERAS_BACKEND=jax python calibration/calibrate_gates.py --seeds 10 --models cnn_32_64
 
-Writes ``calibration/gates.json`` (every accuracy, per model, with machine and versions) and
+Writes ``calibration/gates.json`` (TensorFlow) or ``calibration/gates-BACKEND.json`` (every
+accuracy, per model, with machine and versions) and
 prints a Markdown table with the threshold :func:`mnist_models.gates.threshold_from` gives. The
 thresholds go into the models' ``Gate`` entries by hand; ``tests/test_gates.py`` checks they
 match this file.
@@ -24,7 +26,12 @@ from mnist_models import compat
 from mnist_models.gates import run_gate, threshold_from
 from mnist_models.registry import get_spec, list_models
 
-OUT = Path(__file__).with_name("gates.json")
+
+def calibration_file(backend: str) -> Path:
+    """TensorFlow's gates are every spec's ``threshold``; another backend's file holds only the
+    models that needed a gate of their own there (``Gate.other_backends``)."""
+    name = "gates.json" if backend == "tensorflow" else f"gates-{backend}.json"
+    return Path(__file__).with_name(name)
 
 
 def main() -> int:
@@ -33,7 +40,8 @@ def main() -> int:
     parser.add_argument("--models", nargs="*", default=None)
     args = parser.parse_args()
     names = args.models or [n for n in list_models() if get_spec(n).gate is not None]
-    results = json.loads(OUT.read_text())["models"] if OUT.exists() else {}
+    out = calibration_file(compat.backend())
+    results = json.loads(out.read_text())["models"] if out.exists() else {}
     for name in names:
         gate = get_spec(name).gate
         runs = []
@@ -44,7 +52,7 @@ def main() -> int:
             print(f"{name} seed {seed}: {result.test_accuracy:.4f} "
                   f"({result.seconds:.1f} s)", file=sys.stderr, flush=True)
         results[name] = {"epochs": gate.epochs, "steps": gate.steps, "runs": runs}
-        OUT.write_text(json.dumps(_document(results), indent=1) + "\n")
+        out.write_text(json.dumps(_document(results), indent=1) + "\n")
     print("| model | budget | seeds | min | median | max | sd | threshold | median s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, entry in sorted(results.items()):
@@ -59,7 +67,7 @@ def main() -> int:
 
 def _document(results: dict) -> dict:
     return {
-        "command": "python calibration/calibrate_gates.py --seeds N",
+        "command": "python calibration/calibrate_gates.py --seeds N (KERAS_BACKEND=BACKEND)",
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
         f"{platform.system()} {platform.release()}",
         "written": time.strftime("%Y-%m-%d"),

@@ -80,6 +80,11 @@ def optimizer(name: str, learning_rate: float, momentum: float | None = None) ->
     raise ValueError(f"unknown optimizer {name!r}; expected 'adam' or 'sgd'")
 
 
+def steps_per_execution(wanted: int) -> int:
+    """Keras' torch trainer runs one step per call and refuses any other setting."""
+    return 1 if backend() == "torch" else wanted
+
+
 def jit_compile(wanted: bool) -> bool | str | None:
     """The ``jit_compile=`` for ``Model.compile`` when a model wants XLA (``wanted``) or not.
 

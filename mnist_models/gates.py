@@ -12,6 +12,7 @@ import math
 import statistics
 from collections.abc import Sequence
 
+from mnist_models import compat
 from mnist_models.registry import get_spec
 from mnist_models.training import TrainResult, train
 
@@ -31,6 +32,14 @@ def threshold_from(accuracies: Sequence[float]) -> float:
         raise ValueError("calibrate a gate over at least two seeds")
     margin = max(MIN_MARGIN, SIGMA_MARGIN * statistics.stdev(accuracies))
     return math.floor((min(accuracies) - margin) * 1000) / 1000
+
+
+def gate_threshold(name: str) -> float:
+    """The threshold ``name`` must reach on the active backend."""
+    gate = get_spec(name).gate
+    if gate is None:
+        raise ValueError(f"model {name!r} has no accuracy gate")
+    return gate.threshold_for(compat.backend())
 
 
 def run_gate(name: str, seed: int = GATE_SEED, **overrides: object) -> TrainResult:

@@ -8,7 +8,7 @@ expected value from here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -87,6 +87,14 @@ class Gate:
     steps: int | None = None
     calibrated_min: float | None = None
     calibrated_seeds: int = 0
+    #: Thresholds calibrated on another Keras backend, for models whose TensorFlow threshold
+    #: does not hold there (each backend draws its own initial weights from the same seed).
+    #: ``backend -> (threshold, calibrated_min)``, from ``calibration/gates-BACKEND.json``.
+    other_backends: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def threshold_for(self, backend: str) -> float:
+        """The threshold on ``backend``: its own where calibrated, TensorFlow's otherwise."""
+        return self.other_backends.get(backend, (self.threshold, 0.0))[0]
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def compile_model(model: keras.Model, recipe: Recipe,
         optimizer=compat.optimizer(recipe.optimizer, recipe.learning_rate, recipe.momentum),
         loss=recipe.loss,
         metrics=["accuracy"],
-        steps_per_execution=steps_per_execution,
+        steps_per_execution=compat.steps_per_execution(steps_per_execution),
         jit_compile=compat.jit_compile(jit_compile),
     )
 

@@ -73,3 +73,21 @@ def test_average_pooling_same_padding_excludes_the_padding(pool, strides, expect
     x = np.arange(1, 10, dtype="float32").reshape(1, 3, 3, 1)
     y = keras.layers.AveragePooling2D(pool, strides=strides, padding="same")(x)
     np.testing.assert_allclose(compat.to_numpy(y)[0, :, :, 0], expected, rtol=1e-6)
+
+
+def test_crossentropy_on_a_saturated_softmax():
+    """Keras' TensorFlow backend finds the logits behind a softmax output and computes the
+    cross-entropy from them; JAX and torch clip the probabilities to [1e-7, 1 - 1e-7], so a
+    confidently wrong prediction costs at most -log(1e-7) and passes back no gradient. It is
+    why cnn_32_64, which trains on raw 0-255 pixels as document 003 does (saturated softmax at
+    the start), needs its own gate on JAX and torch (calibration/gates-BACKEND.json)."""
+    model = keras.Sequential([keras.Input(shape=(2,)),
+                              keras.layers.Dense(2, activation="softmax", use_bias=False)])
+    model.set_weights([np.array([[50.0, 0.0], [0.0, 0.0]], dtype="float32")])
+    x = np.array([[1.0, 0.0]], dtype="float32")  # logits (50, 0)
+    y = np.array([[0.0, 1.0]], dtype="float32")  # the true class is the unlikely one
+    loss = float(compat.to_numpy(keras.losses.categorical_crossentropy(y, model(x)))[0])
+    if compat.backend() == "tensorflow":
+        assert loss == pytest.approx(50.0, rel=1e-4)
+    else:
+        assert loss == pytest.approx(-np.log(1e-7), rel=1e-4)
