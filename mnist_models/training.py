@@ -66,24 +66,21 @@ class _Budget(keras.callbacks.Callback):
         self.x_test, self.y_test = x_test, y_test
         self.eval_every = steps_per_epoch / EVALS_PER_EPOCH
         self.next_eval = self.eval_every
-        self.epoch = 0
         self.steps = 0
         self.samples = 0
         self.evaluations: list[dict[str, float]] = []
         self.reached = False
 
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.epoch = epoch
-
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        # Keras reports the last step of each compiled execution, counted within the epoch.
-        self.steps = self.epoch * self.steps_per_epoch + batch + 1
-        self.samples = self.epoch * self.n_fit + min((batch + 1) * self.batch_size, self.n_fit)
+        # The optimizer's own step counter: with steps_per_execution > 1, Keras up to 3.10
+        # passes an execution's first step index here and later releases its last.
+        self.steps = int(compat.to_numpy(self.model.optimizer.iterations))
+        epoch, within = divmod(self.steps, self.steps_per_epoch)
+        self.samples = epoch * self.n_fit + min(within * self.batch_size, self.n_fit)
         if self.target is not None and self.steps >= self.next_eval:
             while self.next_eval <= self.steps:
                 self.next_eval += self.eval_every
-            scores = self.model.evaluate(self.x_test, self.y_test, batch_size=1000, verbose=0,
-                                         return_dict=True)
+            scores = evaluate(self.model, self.x_test, self.y_test)
             self.evaluations.append({"steps": self.steps, "samples": self.samples,
                                      "test_accuracy": float(scores["accuracy"])})
             if scores["accuracy"] >= self.target:
@@ -91,6 +88,16 @@ class _Budget(keras.callbacks.Callback):
                 self.model.stop_training = True
         if self.max_steps is not None and self.steps >= self.max_steps:
             self.model.stop_training = True
+
+
+def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Test loss and accuracy, in at least ``steps_per_execution`` batches.
+
+    Keras 3 before 3.8 on TensorFlow returns no metrics from an evaluation shorter than one
+    compiled execution (keras-team/keras#20390; tests/test_backend_differences.py).
+    """
+    batch_size = max(1, len(x) // STEPS_PER_EXECUTION)
+    return model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
 
 
 def _random_batches(x: np.ndarray, y: np.ndarray, steps: int, batch_size: int,
@@ -155,10 +162,6 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     started = time.perf_counter()
     (x_train, y_train), (x_test, y_test) = prepare(recipe, data)
 
-    compat.set_seed(seed)
-    model = spec.builder()
-    compile_model(model, recipe, jit_compile=spec.jit_compile)
-
     validation = None
     if recipe.steps is not None:
         budget = steps or (epochs or 0) * math.ceil(len(x_train) / recipe.batch_size)
@@ -178,13 +181,17 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
         if steps is not None:
             n_epochs = math.ceil(steps / math.ceil(len(x_fit) / recipe.batch_size))
     steps_per_epoch = math.ceil(len(x_fit) / recipe.batch_size)
+    compat.set_seed(seed)
+    model = spec.builder()
+    # No execution longer than an epoch: Keras 3 before 3.8 then logs nothing (as in evaluate).
+    compile_model(model, recipe, min(STEPS_PER_EXECUTION, steps_per_epoch), spec.jit_compile)
     budget_cb = _Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
                         batch_size=recipe.batch_size, max_steps=max_steps,
                         target=target_accuracy, x_test=x_test, y_test=y_test)
     history = model.fit(x_fit, y_fit, batch_size=recipe.batch_size, epochs=n_epochs,
                         shuffle=shuffle, validation_data=validation, verbose=verbose,
                         callbacks=[budget_cb, *(callbacks or [])])
-    scores = model.evaluate(x_test, y_test, batch_size=1000, verbose=0, return_dict=True)
+    scores = evaluate(model, x_test, y_test)
     seconds = time.perf_counter() - started
     return TrainResult(
         model=name,

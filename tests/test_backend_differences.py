@@ -91,3 +91,50 @@ def test_crossentropy_on_a_saturated_softmax():
         assert loss == pytest.approx(50.0, rel=1e-4)
     else:
         assert loss == pytest.approx(-np.log(1e-7), rel=1e-4)
+
+
+def _keras_before(major: int, minor: int) -> bool:
+    version = tuple(int(part) for part in compat.KERAS_VERSION.split(".")[:2])
+    return compat.IS_KERAS_3 and version < (major, minor)
+
+
+def _small_compiled_model(steps_per_execution: int) -> keras.Model:
+    model = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile("sgd", "categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+XY = (np.ones((1000, 4), dtype="float32"), np.eye(3, dtype="float32")[np.arange(1000) % 3])
+
+
+@pytest.mark.skipif(compat.backend() == "torch",
+                    reason="Keras' torch trainer refuses steps_per_execution > 1")
+def test_callbacks_see_which_step_of_a_compiled_execution():
+    """With steps_per_execution=5 over 10 batches, on_train_batch_end gets each execution's
+    last step index (4, 9) from Keras 2 and Keras 3.11 on, but its first (0, 5) from Keras 3
+    up to 3.10 (seen on 3.3.3, 3.5.0, 3.8.0 and 3.10.0). train() counts steps with the
+    optimizer's own counter, which is right on both."""
+    seen: list[int] = []
+    recorder = keras.callbacks.LambdaCallback(
+        on_train_batch_end=lambda batch, logs: seen.append(batch))
+    model = _small_compiled_model(5)
+    model.fit(*XY, batch_size=100, epochs=1, verbose=0, callbacks=[recorder])
+    assert seen == ([0, 5] if _keras_before(3, 11) else [4, 9])
+    assert int(compat.to_numpy(model.optimizer.iterations)) == 10
+
+
+@pytest.mark.skipif(compat.backend() != "tensorflow",
+                    reason="seen on Keras 3's TensorFlow trainer; jax/torch run other loops")
+def test_evaluation_shorter_than_one_execution():
+    """Keras 3 before 3.8 returns no metrics ({} or None) when evaluation has fewer batches
+    than steps_per_execution (keras-team/keras#20390; seen on 3.3.3 and 3.5.0, fixed in 3.8.0).
+    train() evaluates in at least steps_per_execution batches for this reason."""
+    model = _small_compiled_model(25)
+    scores = model.evaluate(*XY, batch_size=100, verbose=0, return_dict=True)  # 10 batches
+    if _keras_before(3, 8):
+        assert not scores
+    else:
+        assert set(scores) == {"accuracy", "loss"}
+    enough = model.evaluate(*XY, batch_size=40, verbose=0, return_dict=True)  # 25 batches
+    assert set(enough) == {"accuracy", "loss"}

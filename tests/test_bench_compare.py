@@ -115,14 +115,14 @@ def _bench(tmp_path: Path, label: str, extra_seconds: float = 0.0) -> Path:
 
 @pytest.mark.training
 def test_end_to_end_slowed_variant_is_flagged_and_unchanged_code_is_not(tmp_path):
-    """Real benchmark runs of lenet5_bn's train step: twice unchanged, and twice with extra
-    time in every step (20% and 50% of the first run's median)."""
+    """Real benchmark runs of lenet5_bn's train step: twice unchanged, and once with extra
+    time in every step (50% of the first run's median). A +20% variant is caught only most of
+    the time at 10% on this machine (BENCHMARKS.md has the rates), and under `tox -p`'s nine
+    parallel environments it was missed; a test must not be a coin-flip, so it uses +50%."""
     first = _bench(tmp_path, "a")
     median = float(np.median(load_rounds(first)[next(iter(load_rounds(first)))]["rounds"]))
     second = _bench(tmp_path, "b")
-    slowed_20 = _bench(tmp_path, "s20", 0.20 * median)
-    slowed_50 = _bench(tmp_path, "s50", 0.50 * median)
+    slowed = _bench(tmp_path, "s50", 0.50 * median)
     assert not any(r.regression for r in compare(first, second, 0.10))
-    assert all(r.regression for r in compare(first, slowed_20, 0.10))
-    assert all(r.regression for r in compare(first, slowed_50, 0.10))
-    assert all(r.regression for r in compare(first, slowed_50, 0.30))
+    assert all(r.regression for r in compare(first, slowed, 0.10))
+    assert all(r.regression for r in compare(first, slowed, 0.30))
