@@ -21,6 +21,8 @@ MARKERS = {
     "training": "short accuracy gate: trains a model on a small budget (default run)",
     "reproduce": "a document's full training recipe; opt in with -m reproduce",
     "gpu": "needs a GPU; skipped without one",
+    "timing": "compares wall-clock times of separate runs; needs a machine no parallel job "
+    "shares (tox deselects it: tox -p oversubscribes the cores)",
 }
 
 settings.register_profile(

@@ -24,9 +24,10 @@ from mnist_models.training import compile_model
 #: about the same median; one inter-op thread runs independent ops in a fixed order.
 #: ``MNIST_MODELS_INTRA_OP`` overrides the first for machines with more cores.
 BENCH_THREADS = (int(os.environ.get("MNIST_MODELS_INTRA_OP", "1")), 1)
-#: Seconds of extra time added to every timed call: the deliberately slowed variant that the
-#: end-to-end test of ``bench-compare`` must catch. Unset means none.
-SLOWDOWN_ENV = "MNIST_MODELS_BENCH_EXTRA_SECONDS"
+#: Extra work per timed call, as a fraction of the call (0.5: one more call every second
+#: one): the deliberately slowed variant that the end-to-end test of ``bench-compare`` must
+#: catch. Unset means none.
+SLOWDOWN_ENV = "MNIST_MODELS_BENCH_EXTRA_WORK"
 INFER_BATCHES = (1, 1024)
 WARMUP_CALLS = 3
 #: Each timed round repeats the call until it lasts about this long: a 2 ms step timed alone
@@ -53,13 +54,6 @@ def _batch(name: str, size: int) -> tuple[np.ndarray, np.ndarray]:
             preprocess_labels(y[:size], recipe.label_encoding))
 
 
-def pause(seconds: float) -> None:
-    """Extra time in a step. A sleep rather than a busy loop: on two cores a Python busy loop
-    fights TensorFlow's spinning worker threads and slows the step by far more than its own
-    length, so the slowdown would not be the one asked for."""
-    time.sleep(seconds)
-
-
 def median_seconds(call: Callable[[], object], repeats: int = 20) -> float:
     samples = []
     for _ in range(repeats):
@@ -69,14 +63,25 @@ def median_seconds(call: Callable[[], object], repeats: int = 20) -> float:
     return float(np.median(samples))
 
 
-def with_slowdown(call: Callable[[], object], extra: float) -> Callable[[], object]:
-    """``call`` followed by a pause of ``extra`` seconds."""
-    if extra <= 0:
+def with_slowdown(call: Callable[[], object], fraction: float) -> Callable[[], object]:
+    """``call``, repeated on a ``fraction`` of its invocations: ``fraction`` more of the same work.
+
+    Repeating the real call, not sleeping, keeps the slowdown proportional when the machine is
+    loaded: under tox's parallel environments a step took several times longer and a fixed
+    50% sleep, sized on an idle machine, shrank to under 30% of it. A Python busy loop is no
+    better: on two cores it fights TensorFlow's spinning worker threads.
+    """
+    if fraction <= 0:
         return call
+    debt = 0.0
 
     def slowed() -> object:
+        nonlocal debt
         result = call()
-        pause(extra)
+        debt += fraction
+        while debt >= 1:
+            call()
+            debt -= 1
         return result
 
     return slowed
