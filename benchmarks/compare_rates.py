@@ -36,9 +36,11 @@ def main() -> int:
         for fraction in (0.2, 0.5):
             slowed.setdefault(fraction, []).append(
                 _bench(folder, f"slow{fraction}_{i}", fraction))
-    for path in plain:
+    runs = [("unchanged", path) for path in plain]
+    runs += [(f"+{fraction:.0%}", path) for fraction, paths in slowed.items() for path in paths]
+    for label, path in runs:
         rounds = next(iter(load_rounds(path).values()))["rounds"]
-        print(f"unchanged run: median {np.median(rounds) * 1e3:.2f} ms, "
+        print(f"{label} run: median {np.median(rounds) * 1e3:.2f} ms, "
               f"CV {rounds.std() / rounds.mean():.3f}")
     for threshold in (0.10, 0.30):
         pairs = list(itertools.permutations(plain, 2))

@@ -8,13 +8,15 @@ from __future__ import annotations
 import pytest
 
 from mnist_models import get_spec
-from mnist_models.benchmarking import ROUND_SECONDS, _batch, median_seconds
+from mnist_models.benchmarking import _batch, iterations_per_round, median_seconds
 
 torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer extra")
 
 from mnist_models.peers import _as_nchw, _optimizer, torch_model  # noqa: E402
 
 ROUNDS = 30
+# A garbage collection in mid-round would be timed as the model's; keep it out of the rounds.
+pytestmark = pytest.mark.benchmark(disable_gc=True)
 
 
 @pytest.mark.parametrize("name", ["lenet5_bn", "mlp_100"])
@@ -34,7 +36,7 @@ def test_torch_train(benchmark, name):
 
     for _ in range(3):
         step()
-    iterations = max(1, round(ROUND_SECONDS / median_seconds(step, 5)))
+    iterations = iterations_per_round(median_seconds(step, 5))
     benchmark.group = name
     benchmark.pedantic(step, rounds=ROUNDS, iterations=iterations, warmup_rounds=2)
     benchmark.extra_info.update({

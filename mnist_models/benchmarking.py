@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -31,8 +32,9 @@ SLOWDOWN_ENV = "MNIST_MODELS_BENCH_EXTRA_WORK"
 INFER_BATCHES = (1, 1024)
 WARMUP_CALLS = 3
 #: Each timed round repeats the call until it lasts about this long: a 2 ms step timed alone
-#: is at the mercy of every scheduler tick, a 50 ms round much less so.
-ROUND_SECONDS = 0.05
+#: is at the mercy of every scheduler tick, a 100 ms round much less so (50 ms rounds gave a
+#: median CV of 4.6% over the suite, 100 ms rounds with GC off 3.3%, in back-to-back runs).
+ROUND_SECONDS = 0.1
 
 
 @dataclass
@@ -63,17 +65,31 @@ def median_seconds(call: Callable[[], object], repeats: int = 20) -> float:
     return float(np.median(samples))
 
 
-def with_slowdown(call: Callable[[], object], fraction: float) -> Callable[[], object]:
+def slowdown_fraction() -> Fraction:
+    """The slowed variant's extra work (``MNIST_MODELS_BENCH_EXTRA_WORK``), exact: 0.2 is 1/5."""
+    text = os.environ.get(SLOWDOWN_ENV) or "0"
+    try:
+        fraction = Fraction(text).limit_denominator(100)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"{SLOWDOWN_ENV}: expected a fraction like 0.5, got {text!r}") from None
+    if fraction < 0:
+        raise ValueError(f"{SLOWDOWN_ENV}: expected a fraction >= 0, got {text!r}")
+    return fraction
+
+
+def with_slowdown(call: Callable[[], object], fraction: Fraction) -> Callable[[], object]:
     """``call``, repeated on a ``fraction`` of its invocations: ``fraction`` more of the same work.
 
     Repeating the real call, not sleeping, keeps the slowdown proportional when the machine is
     loaded: under tox's parallel environments a step took several times longer and a fixed
     50% sleep, sized on an idle machine, shrank to under 30% of it. A Python busy loop is no
-    better: on two cores it fights TensorFlow's spinning worker threads.
+    better: on two cores it fights TensorFlow's spinning worker threads. The debt is counted
+    exactly, so any ``fraction.denominator`` consecutive calls do exactly ``fraction.numerator``
+    extra ones, whatever came before.
     """
     if fraction <= 0:
         return call
-    debt = 0.0
+    debt = Fraction(0)
 
     def slowed() -> object:
         nonlocal debt
@@ -87,11 +103,23 @@ def with_slowdown(call: Callable[[], object], fraction: float) -> Callable[[], o
     return slowed
 
 
+def iterations_per_round(seconds_per_call: float, fraction: Fraction = Fraction(0)) -> int:
+    """Calls per timed round: about ``ROUND_SECONDS`` of work, in whole slowdown periods.
+
+    With a slowdown of 1/2, a round of 3 calls holds one or two extra calls by turns, a 17%
+    swing between rounds that drowns the signal; a round of 4 always holds two.
+    """
+    period = fraction.denominator
+    wanted = max(1, round(ROUND_SECONDS / seconds_per_call))
+    return max(period, period * round(wanted / period))
+
+
 def _warm(workload: Workload) -> Workload:
     for _ in range(WARMUP_CALLS):
         workload.call()  # traces and compiles outside the timed rounds
-    workload.call = with_slowdown(workload.call, float(os.environ.get(SLOWDOWN_ENV) or 0))
-    workload.iterations = max(1, round(ROUND_SECONDS / median_seconds(workload.call, 5)))
+    fraction = slowdown_fraction()
+    workload.call = with_slowdown(workload.call, fraction)
+    workload.iterations = iterations_per_round(median_seconds(workload.call, 5), fraction)
     return workload
 
 

@@ -6,12 +6,14 @@ import json
 import os
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mnist_models.bench_compare import BaselineError, compare, load_rounds, parse_threshold
+from mnist_models.benchmarking import iterations_per_round, slowdown_fraction, with_slowdown
 from mnist_models.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,6 +102,41 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "no such file" in capsys.readouterr().err
     assert main(["bench-compare", str(base), str(slow), "--threshold", "ten"]) == 2
     assert parse_threshold("30%") == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("fraction", [Fraction(1, 2), Fraction(1, 5), Fraction(3, 10)])
+@pytest.mark.parametrize("seconds_per_call", [0.003, 0.017, 0.2])
+def test_slowed_variant_does_the_same_extra_work_every_round(fraction, seconds_per_call):
+    calls = 0
+
+    def call() -> None:
+        nonlocal calls
+        calls += 1
+
+    slowed = with_slowdown(call, fraction)
+    iterations = iterations_per_round(seconds_per_call, fraction)
+    slowed()  # rounds start at any phase of the debt: the warm-up calls leave one
+    per_round = []
+    for _ in range(4):
+        before = calls
+        for _ in range(iterations):
+            slowed()
+        per_round.append(calls - before)
+    assert per_round == [iterations * (1 + fraction)] * 4
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", 0), ("0.5", Fraction(1, 2)),
+                                                ("0.2", Fraction(1, 5))])
+def test_slowdown_fraction_reads_the_environment(monkeypatch, text, expected):
+    monkeypatch.setenv("MNIST_MODELS_BENCH_EXTRA_WORK", text)
+    assert slowdown_fraction() == expected
+
+
+@pytest.mark.parametrize("text", ["half", "-0.5"])
+def test_a_bad_slowdown_is_a_clear_error(monkeypatch, text):
+    monkeypatch.setenv("MNIST_MODELS_BENCH_EXTRA_WORK", text)
+    with pytest.raises(ValueError, match="MNIST_MODELS_BENCH_EXTRA_WORK"):
+        slowdown_fraction()
 
 
 def _bench(tmp_path: Path, label: str, extra_work: float = 0.0) -> Path:
