@@ -15,8 +15,6 @@ torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer e
 from mnist_models.peers import _as_nchw, _optimizer, torch_model  # noqa: E402
 
 ROUNDS = 30
-# A garbage collection in mid-round would be timed as the model's; keep it out of the rounds.
-pytestmark = pytest.mark.benchmark(disable_gc=True)
 
 
 @pytest.mark.parametrize("name", ["lenet5_bn", "mlp_100"])

@@ -15,8 +15,6 @@ from mnist_models.benchmarking import INFER_BATCHES, Workload, inference, train_
 
 MODELS = list_models()
 ROUNDS = 30
-# A garbage collection in mid-round would be timed as the model's; keep it out of the rounds.
-pytestmark = pytest.mark.benchmark(disable_gc=True)
 
 
 def _run(benchmark, workload: Workload) -> None:
