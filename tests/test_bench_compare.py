@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_models.bench_compare import BaselineError, compare, load_rounds, parse_threshold
+from mnist_models.bench_compare import (
+    BaselineError,
+    compare,
+    load_rounds,
+    parse_threshold,
+    table,
+)
 from mnist_models.benchmarking import iterations_per_round, slowdown_fraction, with_slowdown
 from mnist_models.cli import main
 
@@ -150,17 +156,38 @@ def _bench(tmp_path: Path, label: str, extra_work: float = 0.0) -> Path:
     return out
 
 
+ATTEMPTS = 3
+
+
+def _attempt(tmp_path: Path, label: str) -> tuple[bool, str]:
+    first = _bench(tmp_path, f"{label}a")
+    second = _bench(tmp_path, f"{label}b")
+    slowed = _bench(tmp_path, f"{label}s50", 0.50)
+    unchanged = compare(first, second, 0.10)
+    caught = {threshold: compare(first, slowed, threshold) for threshold in (0.10, 0.30)}
+    passed = not any(r.regression for r in unchanged) and all(
+        r.regression for results in caught.values() for r in results)
+    report = (f"unchanged pair at 10%:\n{table(unchanged, 0.10)}\n" + "".join(
+        f"+50% variant at {threshold:.0%}:\n{table(results, threshold)}\n"
+        for threshold, results in caught.items()))
+    return passed, report
+
+
 @pytest.mark.training
 @pytest.mark.timing
 def test_end_to_end_slowed_variant_is_flagged_and_unchanged_code_is_not(tmp_path):
     """Real benchmark runs of lenet5_bn's train step: twice unchanged, and once with 50% more
-    of the same work in every step, the one variant checked at both thresholds. Identical code
-    spreads up to 8% between processes here, so a slowdown near a threshold may go either way
-    (+20% was flagged at 30% once in 25 pairs; BENCHMARKS.md has the rates); +50% is clear of
-    both, and a test must not be a coin-flip."""
-    first = _bench(tmp_path, "a")
-    second = _bench(tmp_path, "b")
-    slowed = _bench(tmp_path, "s50", 0.50)
-    assert not any(r.regression for r in compare(first, second, 0.10))
-    assert all(r.regression for r in compare(first, slowed, 0.10))
-    assert all(r.regression for r in compare(first, slowed, 0.30))
+    of the same work in every step, the one variant checked at 10% and 30%.
+
+    This machine's speed drifts over seconds (consecutive rounds correlate, lag-1 0.58), so two
+    unchanged runs a few seconds apart have differed by up to 16%, and a 10% gate sometimes
+    fires on them (BENCHMARKS.md has the rates). An alarm that does not reproduce is noise, a
+    real slowdown reproduces: one attempt (three fresh runs) must pass every check at once, and
+    up to ATTEMPTS are made. A gate that always fires, or never, fails every attempt."""
+    reports = []
+    for attempt in range(ATTEMPTS):
+        passed, report = _attempt(tmp_path, f"try{attempt}")
+        if passed:
+            return
+        reports.append(f"attempt {attempt + 1}:\n{report}")
+    pytest.fail("bench-compare failed every attempt:\n" + "\n".join(reports))
