@@ -107,8 +107,9 @@ def evaluation_twin(model: keras.Model, recipe: Recipe, jit_compile: bool) -> ke
     twin on the same layers (so the same weights) compiled without XLA.
 
     XLA's CPU convolutions are slower than oneDNN's at evaluation's large batches: lenet5_bn on
-    the 10,000 test images took 0.66 s an evaluation with XLA against 0.30 s without
-    (BENCHMARKS.md), and a run towards a target evaluates four times an epoch.
+    the 10,000 test images took 0.58 s an evaluation with XLA against 0.29 s without
+    (``benchmarks/evaluation_speed.py``, BENCHMARKS.md), and a run towards a target evaluates
+    four times an epoch.
     """
     if compat.jit_compile(jit_compile) is not True:
         return model
