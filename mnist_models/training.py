@@ -59,9 +59,8 @@ class _Budget(keras.callbacks.Callback):
 
     def __init__(self, *, steps_per_epoch: int, n_fit: int, batch_size: int,
                  max_steps: int | None, target: float | None, x_test: np.ndarray,
-                 y_test: np.ndarray, evaluator: keras.Model) -> None:
+                 y_test: np.ndarray) -> None:
         super().__init__()
-        self.evaluator = evaluator
         self.steps_per_epoch, self.n_fit, self.batch_size = steps_per_epoch, n_fit, batch_size
         self.max_steps, self.target = max_steps, target
         self.x_test, self.y_test = x_test, y_test
@@ -82,7 +81,7 @@ class _Budget(keras.callbacks.Callback):
         if self.target is not None and self.steps >= self.next_eval:
             while self.next_eval <= self.steps:
                 self.next_eval += self.eval_every
-            scores = self.last_scores = evaluate(self.evaluator, self.x_test, self.y_test)
+            scores = self.last_scores = evaluate(self.model, self.x_test, self.y_test)
             self.evaluations.append({"steps": self.steps, "samples": self.samples,
                                      "test_accuracy": float(scores["accuracy"])})
             if scores["accuracy"] >= self.target:
@@ -100,22 +99,6 @@ def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, floa
     """
     batch_size = max(1, len(x) // STEPS_PER_EXECUTION)
     return model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
-
-
-def evaluation_twin(model: keras.Model, recipe: Recipe, jit_compile: bool) -> keras.Model:
-    """What to evaluate ``model`` with: itself, or, if it trains under XLA on TensorFlow, a
-    twin on the same layers (so the same weights) compiled without XLA.
-
-    XLA's CPU convolutions are slower than oneDNN's at evaluation's large batches: lenet5_bn on
-    the 10,000 test images took 0.58 s an evaluation with XLA against 0.29 s without
-    (``benchmarks/evaluation_speed.py``, BENCHMARKS.md), and a run towards a target evaluates
-    four times an epoch.
-    """
-    if compat.jit_compile(jit_compile) is not True:
-        return model
-    twin = keras.Model(model.inputs, model.outputs, name=f"{model.name}_evaluation")
-    compile_model(twin, recipe, jit_compile=False)
-    return twin
 
 
 def _random_batches(x: np.ndarray, y: np.ndarray, steps: int, batch_size: int,
@@ -203,16 +186,14 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     model = spec.builder()
     # No execution longer than an epoch: Keras 3 before 3.8 then logs nothing (as in evaluate).
     compile_model(model, recipe, min(STEPS_PER_EXECUTION, steps_per_epoch), spec.jit_compile)
-    evaluator = evaluation_twin(model, recipe, spec.jit_compile)
     budget_cb = _Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
                         batch_size=recipe.batch_size, max_steps=max_steps,
-                        target=target_accuracy, x_test=x_test, y_test=y_test,
-                        evaluator=evaluator)
+                        target=target_accuracy, x_test=x_test, y_test=y_test)
     history = model.fit(x_fit, y_fit, batch_size=recipe.batch_size, epochs=n_epochs,
                         shuffle=shuffle, validation_data=validation, verbose=verbose,
                         callbacks=[budget_cb, *(callbacks or [])])
     # Stopped at the target: the weights are those of the evaluation that reached it.
-    scores = budget_cb.last_scores if budget_cb.reached else evaluate(evaluator, x_test, y_test)
+    scores = budget_cb.last_scores if budget_cb.reached else evaluate(model, x_test, y_test)
     seconds = time.perf_counter() - started
     return TrainResult(
         model=name,

@@ -5,16 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mnist_models import compat, get_spec
-from mnist_models.training import (
-    STEPS_PER_EXECUTION,
-    _random_batches,
-    compile_model,
-    evaluate,
-    evaluation_twin,
-    prepare,
-    train,
-)
+from mnist_models import get_spec
+from mnist_models.training import STEPS_PER_EXECUTION, _random_batches, train
 
 
 @pytest.mark.parametrize(
@@ -80,22 +72,3 @@ def test_target_accuracy_stops_at_the_first_evaluation_reaching_it():
     assert result.steps < 3 * steps_per_epoch
     assert result.test_accuracy == pytest.approx(accuracies[-1], abs=1e-6)
 
-
-@pytest.mark.parametrize("name", ["lenet5_bn", "mlp_100"])
-def test_evaluation_twin_scores_the_trained_weights_without_xla(name):
-    spec = get_spec(name)
-    model = spec.builder()
-    compile_model(model, spec.recipe, jit_compile=spec.jit_compile)
-    twin = evaluation_twin(model, spec.recipe, spec.jit_compile)
-    if compat.jit_compile(spec.jit_compile) is not True:
-        assert twin is model  # nothing to avoid: this model does not train under XLA here
-        return
-    assert twin is not model and not twin.jit_compile
-    (x, y), _ = prepare(spec.recipe)
-    x, y = x[:2000], y[:2000]
-    model.fit(x, y, batch_size=spec.recipe.batch_size, epochs=1, verbose=0)
-    # Same layers, so same variables: what training changed, the twin sees.
-    assert [id(v) for v in twin.weights] == [id(v) for v in model.weights]
-    ours, theirs = evaluate(twin, x, y), evaluate(model, x, y)
-    assert ours["accuracy"] == pytest.approx(theirs["accuracy"], abs=1e-3)
-    assert ours["loss"] == pytest.approx(theirs["loss"], rel=1e-3)
