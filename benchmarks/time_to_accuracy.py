@@ -29,8 +29,8 @@ def main() -> int:
     keras_runs, torch_runs = [], []
     for repeat in range(args.repeats):
         k = train(args.model, seed=repeat, target_accuracy=args.target, epochs=args.epochs)
-        # Each repeat from a clean Keras session: the fifth Keras run of a process that kept
-        # the others ran at half speed per sample in three runs of this script (BENCHMARKS.md).
+        # Each repeat from a clean Keras session, so no repeat pays for the models before it.
+        # (It did not cure the slow fifth Keras run of a process; BENCHMARKS.md.)
         k.keras_model = None
         compat.clear_session()
         t = train_peer(args.model, seed=repeat, target_accuracy=args.target, epochs=args.epochs)

@@ -179,11 +179,12 @@ def test_end_to_end_slowed_variant_is_flagged_and_unchanged_code_is_not(tmp_path
     """Real benchmark runs of lenet5_bn's train step: twice unchanged, and once with 50% more
     of the same work in every step, the one variant checked at 10% and 30%.
 
-    This machine's speed drifts over seconds (consecutive rounds correlate, lag-1 0.58), so two
-    unchanged runs a few seconds apart have differed by up to 16%, and a 10% gate sometimes
-    fires on them (BENCHMARKS.md has the rates). An alarm that does not reproduce is noise, a
-    real slowdown reproduces: one attempt (three fresh runs) must pass every check at once, and
-    up to ATTEMPTS are made. A gate that always fires, or never, fails every attempt."""
+    This machine's speed drifts over seconds (consecutive rounds correlate, lag-1 0.78), so two
+    unchanged runs a few seconds apart have differed by up to 14% (benchmarks/drift.py), and a
+    10% gate sometimes fires on them (BENCHMARKS.md has the rates). An alarm that does not
+    reproduce is noise, a real slowdown reproduces: one attempt (three fresh runs) must pass
+    every check at once, and up to ATTEMPTS are made. A gate that always fires, or never,
+    fails every attempt."""
     reports = []
     for attempt in range(ATTEMPTS):
         passed, report = _attempt(tmp_path, f"try{attempt}")

@@ -71,4 +71,3 @@ def test_target_accuracy_stops_at_the_first_evaluation_reaching_it():
     assert result.evaluations[0]["steps"] <= steps_per_epoch / 4 + STEPS_PER_EXECUTION
     assert result.steps < 3 * steps_per_epoch
     assert result.test_accuracy == pytest.approx(accuracies[-1], abs=1e-6)
-
