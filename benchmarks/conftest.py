@@ -32,6 +32,7 @@ def pytest_benchmark_update_machine_info(config, machine_info):
         **versions,
         "python": platform.python_version(),
         "threads": THREADS,
+        "accelerator": compat.accelerator() or "none",
         "environment": os.environ.get("TOX_ENV_NAME", ""),
     }
 

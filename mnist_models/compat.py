@@ -174,6 +174,37 @@ def gpu_available() -> bool:
     return False
 
 
+def accelerator() -> str | None:
+    """The name of the GPU the active backend trains on (``None`` on a CPU), for reports."""
+    if not gpu_available():
+        return None
+    name = backend()
+    if name == "tensorflow":
+        import tensorflow as tf
+
+        gpu = tf.config.list_physical_devices("GPU")[0]
+        return tf.config.experimental.get_device_details(gpu).get("device_name", gpu.name)
+    if name == "jax":
+        import jax
+
+        return next(d.device_kind for d in jax.devices() if d.platform == "gpu")
+    import torch
+
+    return torch.cuda.get_device_name(0)
+
+
+def variable_device(variable: Any) -> str:
+    """``"gpu"`` or ``"cpu"``: where a Keras variable's value lives on the active backend."""
+    name = backend()
+    value = variable.value if IS_KERAS_3 else variable
+    if name == "jax":
+        platforms = {device.platform for device in value.devices()}
+        return "gpu" if platforms == {"gpu"} else "cpu"
+    if name == "torch":
+        return "gpu" if value.device.type == "cuda" else "cpu"
+    return "gpu" if ":GPU:" in value.device.upper() else "cpu"
+
+
 def configure_threads(intra_op: int, inter_op: int) -> dict[str, int]:
     """Pin the backend's thread pools; call before the first operation runs.
 

@@ -31,7 +31,8 @@ def budget(name: str) -> str:
 
 
 def machine() -> str:
-    return f"{platform.machine()} Linux, {os.cpu_count()} CPU cores, no GPU, {platform.node()}"
+    gpu = compat.accelerator() or "no GPU"
+    return f"{platform.machine()} Linux, {os.cpu_count()} CPU cores, {gpu}, {platform.node()}"
 
 
 def markdown(results: Sequence[TrainResult], command: str) -> str:
