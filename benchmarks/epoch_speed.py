@@ -15,12 +15,12 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import time
 
 import keras
 import tensorflow as tf
 
 from mnist_models import compat
+from mnist_models.benchmarking import EpochTimer
 from mnist_models.preprocessing import validation_split
 from mnist_models.registry import get_spec
 from mnist_models.training import prepare
@@ -33,17 +33,6 @@ SETTINGS = {
     "jit_noval": {"jit": True, "noval": True},
 }
 
-
-class EpochTimer(keras.callbacks.Callback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seconds: list[float] = []
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self.started)
 
 
 def run(setting: dict, epochs: int, data) -> list[float]:

@@ -14,25 +14,11 @@ import argparse
 import math
 import statistics
 import sys
-import time
-
-import keras
 
 from mnist_models import compat
+from mnist_models.benchmarking import EpochTimer
 from mnist_models.registry import build, get_spec
 from mnist_models.training import compile_model, prepare
-
-
-class _EpochClock(keras.callbacks.Callback):
-    def __init__(self) -> None:
-        super().__init__()
-        self.seconds: list[float] = []
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self.started)
 
 
 def main() -> int:
@@ -53,7 +39,7 @@ def main() -> int:
     x, y = x[:n], y[:n]
     model = build(args.model, seed=0)
     compile_model(model, recipe, steps_per_execution=math.ceil(n / args.batch_size))
-    clock = _EpochClock()
+    clock = EpochTimer()
     model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, verbose=0,
               callbacks=[clock])
     steady = statistics.median(clock.seconds[1:])
