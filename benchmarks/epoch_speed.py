@@ -34,7 +34,6 @@ SETTINGS = {
 }
 
 
-
 def run(setting: dict, epochs: int, data) -> list[float]:
     spec = get_spec("lenet5_bn")
     recipe = spec.recipe
