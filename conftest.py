@@ -4,7 +4,9 @@ Tiers (timm style, chosen by marker):
 - default run: everything not marked ``reproduce``, the ``training`` accuracy gates included;
 - ``-m "not training and not reproduce and not gpu"``: the fast tier, no training;
 - ``-m reproduce``: each document's full recipe, opt in (skipped, with the reason, otherwise);
-- ``gpu``: skipped, with the reason, where no GPU is visible to the backend.
+- ``gpu``: skipped, with the reason, where no GPU is visible to the backend; with
+  ``MNIST_MODELS_REQUIRE_GPU=1`` (a GPU runner's setting) that is a usage error instead, so a
+  broken CUDA install cannot pass as a skipped GPU job.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest
 from hypothesis import HealthCheck, settings
 
+REQUIRE_GPU_ENV = "MNIST_MODELS_REQUIRE_GPU"
 MARKERS = {
     "training": "short accuracy gate: trains a model on a small budget (default run)",
     "reproduce": "a document's full training recipe; opt in with -m reproduce",
@@ -56,6 +59,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_reproduce)
         if "gpu" in item.keywords:
             has_gpu = _gpu_available() if has_gpu is None else has_gpu
+            if not has_gpu and os.environ.get(REQUIRE_GPU_ENV):
+                raise pytest.UsageError(f"{REQUIRE_GPU_ENV} is set, but the Keras backend sees "
+                                        "no GPU; expected one for the gpu-marked tests")
             if not has_gpu:
                 item.add_marker(pytest.mark.skip(reason="no GPU visible to the Keras backend"))
 

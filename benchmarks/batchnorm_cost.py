@@ -21,7 +21,7 @@ from collections.abc import Callable
 import keras
 import numpy as np
 
-from mnist_models.peers import torch_model
+from mnist_models.peers import as_nchw, torch_model, torch_optimizer
 from mnist_models.registry import build, get_spec
 from mnist_models.training import compile_model, prepare
 
@@ -29,6 +29,7 @@ NAME = "lenet5_bn"
 
 
 def median_ms(call: Callable[[], object], calls: int) -> float:
+    """Median milliseconds of ``calls`` timed calls, after ten untimed ones."""
     for _ in range(10):
         call()  # traces and warms up outside the timing
     seconds = []
@@ -58,11 +59,9 @@ def torch_step(x: np.ndarray, y: np.ndarray, batchnorm: bool) -> Callable[[], ob
         model = torch.nn.Sequential(*(
             torch.nn.Identity() if isinstance(m, torch.nn.BatchNorm1d | torch.nn.BatchNorm2d)
             else m for m in model))
-    recipe = get_spec(NAME).recipe
-    optimizer = torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, eps=1e-7)
+    optimizer = torch_optimizer(model, NAME)
     loss_fn = torch.nn.CrossEntropyLoss()
-    images = torch.from_numpy(np.ascontiguousarray(x)).permute(0, 3, 1, 2).contiguous()
-    labels = torch.from_numpy(y.argmax(1))
+    images, labels = as_nchw(x), torch.from_numpy(y.argmax(1))
 
     def step() -> None:
         optimizer.zero_grad(set_to_none=True)

@@ -12,8 +12,11 @@ part=${2:?usage: gpu_run.sh OUT speed|reproduce}
 python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
     --target /tmp/site .whl/*.whl
 export PYTHONPATH="/tmp/site:$PWD" KERAS_BACKEND=jax PYTHONUNBUFFERED=1
+export MNIST_MODELS_REQUIRE_GPU=1  # a gpu test that would skip is an error here
 nvidia-smi -L
-python3 -c "from mnist_models import compat; print(compat.versions(), compat.accelerator())"
+# Keras trains on the CPU without a word when JAX finds no GPU; no CPU figures labelled GPU.
+python3 -c "from mnist_models import compat; gpu = compat.accelerator(); \
+print(compat.versions(), gpu); assert gpu, 'JAX sees no GPU'"
 
 case $part in
 speed)

@@ -12,7 +12,7 @@ from mnist_models.benchmarking import _batch, iterations_per_round, median_secon
 
 torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer extra")
 
-from mnist_models.peers import _as_nchw, _optimizer, torch_model  # noqa: E402
+from mnist_models.peers import as_nchw, torch_model, torch_optimizer  # noqa: E402
 
 ROUNDS = 30
 
@@ -22,9 +22,9 @@ def test_torch_train(benchmark, name):
     torch.set_num_threads(1)  # the same single intra-op thread the Keras benchmarks use
     spec = get_spec(name)
     x, y = _batch(name, spec.recipe.batch_size)
-    x, y = _as_nchw(x), torch.from_numpy(y.argmax(1))
+    x, y = as_nchw(x), torch.from_numpy(y.argmax(1))
     model = torch_model(name)
-    optimizer = _optimizer(model, name)
+    optimizer = torch_optimizer(model, name)
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def step() -> None:

@@ -194,15 +194,17 @@ def accelerator() -> str | None:
 
 
 def variable_device(variable: Any) -> str:
-    """``"gpu"`` or ``"cpu"``: where a Keras variable's value lives on the active backend."""
+    """Where a Keras variable's value lives: ``"gpu"``, ``"cpu"`` or another platform's name
+    (``"tpu"``, ``"mps"``); ``"mixed"`` for a JAX array spread over several platforms."""
     name = backend()
     value = variable.value if IS_KERAS_3 else variable
     if name == "jax":
         platforms = {device.platform for device in value.devices()}
-        return "gpu" if platforms == {"gpu"} else "cpu"
+        return platforms.pop() if len(platforms) == 1 else "mixed"
     if name == "torch":
-        return "gpu" if value.device.type == "cuda" else "cpu"
-    return "gpu" if ":GPU:" in value.device.upper() else "cpu"
+        return "gpu" if value.device.type == "cuda" else value.device.type
+    # TensorFlow names devices like "/job:localhost/replica:0/task:0/device:GPU:0".
+    return value.device.rsplit("device:", 1)[-1].split(":")[0].lower() or "cpu"
 
 
 def configure_threads(intra_op: int, inter_op: int) -> dict[str, int]:

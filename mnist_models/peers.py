@@ -11,12 +11,16 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mnist_models.preprocessing import validation_split
 from mnist_models.registry import get_spec
 from mnist_models.training import EVALS_PER_EPOCH, prepare
+
+if TYPE_CHECKING:
+    import torch
 
 
 @dataclass
@@ -62,7 +66,8 @@ def torch_model(name: str):
     return model.to(torch.float32)
 
 
-def _optimizer(model, name: str):
+def torch_optimizer(model: torch.nn.Module, name: str) -> torch.optim.Optimizer:
+    """The optimizer of ``name``'s recipe, with Keras' Adam epsilon."""
     import torch
 
     recipe = get_spec(name).recipe
@@ -72,7 +77,8 @@ def _optimizer(model, name: str):
                            momentum=recipe.momentum or 0.0)
 
 
-def _as_nchw(x: np.ndarray):
+def as_nchw(x: np.ndarray) -> torch.Tensor:
+    """A Keras NHWC image batch as PyTorch's NCHW tensor; other arrays unchanged."""
     import torch
 
     tensor = torch.from_numpy(np.ascontiguousarray(x))
@@ -99,12 +105,12 @@ def train_peer(name: str, *, epochs: int | None = None, seed: int = 0,
     started = time.perf_counter()
     (x_train, y_train), (x_test, y_test) = prepare(recipe)
     (x_fit, y_fit), _ = validation_split(x_train, y_train, recipe.validation_split)
-    x_fit, x_test = _as_nchw(x_fit), _as_nchw(x_test)
+    x_fit, x_test = as_nchw(x_fit), as_nchw(x_test)
     y_fit = torch.from_numpy(np.asarray(y_fit).argmax(1))
     y_test = torch.from_numpy(np.asarray(y_test).argmax(1))
     torch.manual_seed(seed)
     model = torch_model(name)
-    optimizer = _optimizer(model, name)
+    optimizer = torch_optimizer(model, name)
     loss_fn = torch.nn.CrossEntropyLoss()
     batch = recipe.batch_size
     steps_per_epoch = math.ceil(len(x_fit) / batch)

@@ -148,11 +148,14 @@ def test_a_bad_slowdown_is_a_clear_error(monkeypatch, text):
 def _bench(tmp_path: Path, label: str, extra_work: float = 0.0) -> Path:
     out = tmp_path / f"{label}.json"
     env = {**os.environ, "MNIST_MODELS_BENCH_EXTRA_WORK": str(extra_work)}
-    subprocess.run(
+    run = subprocess.run(
         [sys.executable, "-m", "pytest", "benchmarks/test_throughput.py", "-q",
          "-p", "no:cacheprovider", "-k", "test_train and lenet5_bn", "--benchmark-only",
          "--benchmark-save-data", f"--benchmark-json={out}"],
-        cwd=ROOT, env=env, check=True, capture_output=True)
+        cwd=ROOT, env=env, capture_output=True, text=True)
+    if run.returncode != 0:
+        pytest.fail(f"benchmark run {label} exited {run.returncode}:\n"
+                    f"{run.stdout[-4000:]}\n{run.stderr[-4000:]}", pytrace=False)
     return out
 
 
