@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from collections.abc import Callable
 
 import keras
 import numpy as np
 
+from mnist_models.benchmarking import median_seconds
 from mnist_models.peers import as_nchw, torch_model, torch_optimizer
 from mnist_models.registry import build, get_spec
 from mnist_models.training import compile_model, prepare
@@ -32,12 +32,7 @@ def median_ms(call: Callable[[], object], calls: int) -> float:
     """Median milliseconds of ``calls`` timed calls, after ten untimed ones."""
     for _ in range(10):
         call()  # traces and warms up outside the timing
-    seconds = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        call()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds) * 1e3
+    return median_seconds(call, calls) * 1e3
 
 
 def keras_step(x: np.ndarray, y: np.ndarray, batchnorm: bool) -> Callable[[], object]:

@@ -11,7 +11,6 @@ epochs after the first. Any backend; on a 2-core CPU it is slow but runs.
 from __future__ import annotations
 
 import argparse
-import math
 import statistics
 import sys
 
@@ -38,7 +37,7 @@ def main() -> int:
         parser.error(f"--batch-size {args.batch_size} exceeds the {len(x)} training images")
     x, y = x[:n], y[:n]
     model = build(args.model, seed=0)
-    compile_model(model, recipe, steps_per_execution=math.ceil(n / args.batch_size))
+    compile_model(model, recipe, steps_per_execution=n // args.batch_size)
     clock = EpochTimer()
     model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, verbose=0,
               callbacks=[clock])
