@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mnist_models import compat
+from mnist_models import compat, layer_settings
 from mnist_models.spec import LayerRow, ModelSpec
 
 if TYPE_CHECKING:
@@ -12,13 +12,16 @@ if TYPE_CHECKING:
 
 
 def layer_table(model: keras.Model) -> tuple[LayerRow, ...]:
-    """One row per layer: name, class, output shape without the batch axis, params."""
+    """One row per layer: name, class, output shape without the batch axis, params, and the
+    settings :data:`~mnist_models.layer_settings.CHECKED` lists for its class."""
     return tuple(
         LayerRow(
             name=layer.name,
             kind=type(layer).__name__,
             output_shape=compat.output_shape(layer)[1:],
             params=layer.count_params(),
+            settings=layer_settings.from_config(type(layer).__name__,
+                                                compat.layer_config(layer)),
         )
         for layer in compat.model_layers(model)
     )
@@ -42,8 +45,13 @@ def table_mismatches(model: keras.Model, spec: ModelSpec) -> list[str]:
     if len(actual) != len(spec.layers):
         problems.append(f"{len(actual)} layers, document has {len(spec.layers)}")
     for index, (got, want) in enumerate(zip(actual, spec.layers, strict=False)):
-        if got != want:
-            problems.append(f"layer {index}: built {got}, document has {want}")
+        row = (got.name, got.kind, got.output_shape, got.params)
+        published = (want.name, want.kind, want.output_shape, want.params)
+        if row != published:
+            problems.append(f"layer {index}: built {row}, document has {published}")
+        elif got.settings != want.settings:
+            problems.extend(f"layer {index} {got.name} ({got.kind}): {difference}" for difference
+                            in layer_settings.differences(got.settings, want.settings))
     counts = param_counts(model)
     published = {"total": spec.total_params, "trainable": spec.trainable_params,
                  "non_trainable": spec.non_trainable_params}

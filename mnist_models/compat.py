@@ -59,6 +59,29 @@ def output_shape(layer: keras.layers.Layer) -> tuple[int | None, ...]:
     return tuple(None if dim is None else int(dim) for dim in layer.output.shape)
 
 
+def layer_config(layer: keras.layers.Layer) -> dict[str, Any]:
+    """A built layer's config with Keras 2's spellings made Keras 3's.
+
+    Keras 2's BatchNormalization stores its axis after building as a list of non-negative
+    axes (``ListWrapper([3])`` for NHWC input); Keras 3 keeps the ``-1`` it was given. Axes are
+    returned relative to the last one, as Keras 3 has them.
+    """
+    config = dict(layer.get_config())
+    axis = config.get("axis")
+    if type(layer).__name__ == "BatchNormalization" and axis is not None:
+        rank = len(layer.input.shape)
+        axes = [int(a) - rank if int(a) >= 0 else int(a) for a in
+                ([axis] if isinstance(axis, int) else list(axis))]
+        config["axis"] = axes[0] if len(axes) == 1 else tuple(axes)
+    return config
+
+
+def weight_name(variable: Any) -> str:
+    """A variable's own name, ``"kernel"`` or ``"moving_mean"``: Keras 2 names it
+    ``"dense/kernel:0"``, Keras 3 ``"kernel"``."""
+    return variable.name.split("/")[-1].split(":")[0]
+
+
 def to_numpy(tensor: Any) -> np.ndarray:
     """A backend tensor as a numpy array; torch tensors that need grad can't take np.asarray."""
     if IS_KERAS_3:
@@ -72,12 +95,48 @@ def count_weights(weights: list[Any]) -> int:
 
 
 def optimizer(name: str, learning_rate: float, momentum: float | None = None) -> Any:
-    """An optimizer by name, always with ``learning_rate=`` (Keras 3 dropped ``lr=``)."""
+    """An optimizer by name, always with ``learning_rate=`` (Keras 3 dropped ``lr=``).
+
+    ``momentum`` is SGD's momentum, or Adam's ``beta_1`` (its momentum term); ``None`` keeps
+    Keras' default (0 for SGD, 0.9 for Adam).
+    """
     if name == "adam":
-        return keras.optimizers.Adam(learning_rate=learning_rate)
+        if momentum is None:
+            return keras.optimizers.Adam(learning_rate=learning_rate)
+        return keras.optimizers.Adam(learning_rate=learning_rate, beta_1=momentum)
     if name == "sgd":
         return keras.optimizers.SGD(learning_rate=learning_rate, momentum=momentum or 0.0)
     raise ValueError(f"unknown optimizer {name!r}; expected 'adam' or 'sgd'")
+
+
+def train_on_batch_loss(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
+    """One optimizer step on ``(x, y)``, returning that batch's loss.
+
+    Keras 3 before keras-team/keras#22617 (seen on 3.3.3 to 3.11.3; fixed in 3.15.1) does not
+    reset the loss tracker in ``train_on_batch``, so it reports the mean loss of every call so
+    far; Keras 2 resets it by default. Resetting first gives the batch's own loss on both.
+    """
+    model.reset_metrics()
+    return float(np.ravel(model.train_on_batch(x, y))[0])
+
+
+#: Known numeric differences between environments, each pinned by its own test in
+#: tests/test_backend_differences.py. A model whose fingerprint one of them moves names it in
+#: ``ModelSpec.numeric_differences`` and keeps a golden of its own where it is active.
+NUMERIC_DIFFERENCES = {
+    "clipped_crossentropy": "JAX and torch compute the cross-entropy of a softmax output from "
+    "probabilities clipped to [1e-7, 1 - 1e-7]; TensorFlow from the logits behind it",
+    "bessel_moving_variance": "Keras 2's fused BatchNormalization updates its moving variance "
+    "with the Bessel-corrected batch variance, Keras 3 with the biased one",
+}
+
+
+def active_numeric_differences() -> frozenset[str]:
+    """The :data:`NUMERIC_DIFFERENCES` that hold in this environment."""
+    active = {"clipped_crossentropy"} if backend() in ("jax", "torch") else set()
+    if not IS_KERAS_3:
+        active.add("bessel_moving_variance")
+    return frozenset(active)
 
 
 def steps_per_execution(wanted: int) -> int:

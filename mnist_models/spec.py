@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from mnist_models import layer_settings
 
 Shape = tuple[int, ...]
 
@@ -27,15 +29,22 @@ DOCUMENTS: dict[str, str] = {
 
 @dataclass(frozen=True)
 class LayerRow:
-    """One row of a published layer table.
+    """One row of a published layer table, with the layer's settings.
 
-    ``output_shape`` excludes the batch axis. ``kind`` is the Keras class name.
+    ``output_shape`` excludes the batch axis. ``kind`` is the Keras class name. ``settings``
+    holds what the document states (units, activation, kernel size, padding, rate ...); the
+    row keeps them completed with Keras' defaults (:mod:`mnist_models.layer_settings`), so a
+    built layer is compared on every checked setting, stated or not.
     """
 
     name: str
     kind: str
     output_shape: Shape
     params: int
+    settings: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "settings", layer_settings.complete(self.kind, self.settings))
 
 
 @dataclass(frozen=True)
@@ -45,7 +54,8 @@ class Recipe:
     ``epochs`` and ``steps`` are exclusive: document 004 trains ``steps`` random batches
     (sampled with replacement) rather than epochs. ``validation`` is ``"split"`` for a Keras
     ``validation_split``, ``"test"`` where the document validates on the test set (003), or
-    ``"none"``.
+    ``"none"``. ``momentum`` is SGD's momentum or Adam's ``beta_1``; ``None`` is Keras'
+    default for the optimizer.
     """
 
     optimizer: Literal["adam", "sgd"]
@@ -66,6 +76,13 @@ class Recipe:
     def __post_init__(self) -> None:
         if (self.epochs is None) == (self.steps is None):
             raise ValueError("a recipe sets exactly one of epochs and steps")
+        if self.steps is not None and (self.validation != "none" or self.validation_split):
+            raise ValueError("a random-batch recipe (steps) never validates; expected "
+                             f"validation='none', got {self.validation!r} "
+                             f"(split {self.validation_split})")
+        if (self.validation == "split") != (self.validation_split > 0):
+            raise ValueError("a validation split needs validation='split' and a fraction > 0, "
+                             f"got {self.validation!r} with {self.validation_split}")
         expected_loss = {
             "one_hot": "categorical_crossentropy",
             "sparse": "sparse_categorical_crossentropy",
@@ -121,6 +138,9 @@ class ModelSpec:
     #: Compile training with XLA on TensorFlow: a speed setting, not part of the recipe's math.
     #: Set only where it was measured to help (XLA's compile time is paid once per run).
     jit_compile: bool = False
+    #: Known numeric differences (``compat.NUMERIC_DIFFERENCES``) that move this model's
+    #: fingerprint; where one holds, the model is compared with a golden of its own.
+    numeric_differences: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.document not in DOCUMENTS:

@@ -6,7 +6,9 @@ real model in exactly one setting.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import functools
 
 import keras
 import numpy as np
@@ -17,18 +19,28 @@ from tests import checks
 
 
 def mutant(name: str, layer_name: str, **changes) -> keras.Model:
-    """Model ``name`` rebuilt from its config with one layer's settings changed."""
-    model = mnist_models.build(name, seed=0)
-    config = model.get_config()
+    """Model ``name`` rebuilt from its config with one layer's settings changed (its class,
+    with ``class_name=``)."""
+    original, model_class = _config_and_class(name)
+    config = copy.deepcopy(original)
     found = False
     for layer in config["layers"]:
         # A stored build shape would pin the old input size of the layers after the change.
         layer.pop("build_config", None)
         if layer["config"].get("name") == layer_name:
-            layer["config"].update(changes)
+            settings = dict(changes)
+            layer["class_name"] = settings.pop("class_name", layer["class_name"])
+            layer["config"].update(settings)
             found = True
     assert found, f"{name} has no layer {layer_name!r}"
-    return type(model).from_config(config)
+    return model_class.from_config(config)
+
+
+@functools.cache
+def _config_and_class(name: str) -> tuple[dict, type]:
+    """Built once per model: each mutant starts from a copy of this config."""
+    model = mnist_models.build(name, seed=0)
+    return model.get_config(), type(model)
 
 
 @pytest.mark.parametrize(

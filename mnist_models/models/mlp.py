@@ -51,9 +51,9 @@ MLP_25_25 = ModelSpec(
     description="dense 25-25-10 on 784 flattened pixels",
     input_shape=(784,),
     layers=(
-        LayerRow("dense", "Dense", (25,), 19625),
-        LayerRow("dense_1", "Dense", (25,), 650),
-        LayerRow("dense_2", "Dense", (10,), 260),
+        LayerRow("dense", "Dense", (25,), 19625, {"units": 25, "activation": "relu"}),
+        LayerRow("dense_1", "Dense", (25,), 650, {"units": 25, "activation": "relu"}),
+        LayerRow("dense_2", "Dense", (10,), 260, {"units": 10, "activation": "softmax"}),
     ),
     total_params=20535,
     trainable_params=20535,
@@ -82,8 +82,8 @@ MLP_100 = ModelSpec(
     input_shape=(28, 28),
     layers=(
         LayerRow("flatten", "Flatten", (784,), 0),
-        LayerRow("dense", "Dense", (100,), 78500),
-        LayerRow("dense_1", "Dense", (10,), 1010),
+        LayerRow("dense", "Dense", (100,), 78500, {"units": 100, "activation": "relu"}),
+        LayerRow("dense_1", "Dense", (10,), 1010, {"units": 10, "activation": "softmax"}),
     ),
     total_params=79510,
     trainable_params=79510,
