@@ -194,6 +194,41 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     return reproduce(args.names or None, markdown_path=args.markdown, seed=args.seed)
 
 
+def cmd_fingerprint(args: argparse.Namespace) -> int:
+    from mnist_models import fingerprint_check
+    from mnist_models.goldens import GoldenError
+    from mnist_models.registry import get_spec, list_models
+
+    specs = [get_spec(name) for name in args.names or list_models()]
+    command = "mnist-models fingerprint " + " ".join(sys.argv[2:])
+    try:
+        if args.tolerance_table:
+            from mnist_models import tolerances
+            from mnist_models.fingerprint import all_golden_keys
+
+            keys = [key for spec in specs for key in all_golden_keys(spec)]
+            print(tolerances.markdown(tolerances.read_calibration(), keys), end="")
+            return 0
+        if args.write:
+            rows, written = fingerprint_check.write(specs, command)
+            print(fingerprint_check.table(rows) if rows else "no earlier goldens to compare")
+            print(f"wrote {len(written)} golden(s): {', '.join(written) or 'none'}")
+            return 0
+        if args.calibrate:
+            rows = fingerprint_check.calibrate(specs, args.calibrate, command)
+            print(fingerprint_check.table(rows))
+            print(f"recorded {args.calibrate}'s deviations for {len(specs)} model(s)")
+            return 0
+        rows, status = fingerprint_check.check(specs)
+    except GoldenError as error:
+        print(f"mnist-models fingerprint: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(fingerprint_check.table(rows))
+    moved = sorted({row.deviation.model for row in rows if row.moved})
+    print(f"MOVED: {', '.join(moved)}" if moved else "every fingerprint matches its golden")
+    return status
+
+
 def cmd_bench_compare(args: argparse.Namespace) -> int:
     from mnist_models.bench_compare import compare, parse_threshold, table
 
@@ -260,6 +295,21 @@ def build_parser() -> argparse.ArgumentParser:
     reproduce.add_argument("--markdown", metavar="FILE",
                            help="write the comparison table (REPRODUCTION.md)")
     reproduce.set_defaults(func=cmd_reproduce)
+
+    fingerprint = commands.add_parser(
+        "fingerprint", help="the same weights give the same numbers: fingerprints vs goldens")
+    fingerprint.add_argument("names", nargs="*", type=_model_name, metavar="NAME",
+                             help="models to fingerprint (default: every model)")
+    action = fingerprint.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true",
+                        help="store these fingerprints as the goldens (after a deliberate "
+                        "change); prints how far each moved from the old ones")
+    action.add_argument("--calibrate", metavar="ENV",
+                        help="record this environment's deviations from the goldens under ENV "
+                        "in calibration/fingerprints.json")
+    action.add_argument("--tolerance-table", action="store_true",
+                        help="print the README's table of calibrated deviations and tolerances")
+    fingerprint.set_defaults(func=cmd_fingerprint)
 
     compare = commands.add_parser("bench-compare", help="flag slowdowns between two runs")
     compare.add_argument("baseline", metavar="BASELINE.json")

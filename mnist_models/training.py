@@ -124,16 +124,32 @@ def prepare(recipe: Recipe, data: Arrays | None = None) -> Arrays:
     )
 
 
+def fit_and_validation(recipe: Recipe, train: tuple[np.ndarray, np.ndarray],
+                       test: tuple[np.ndarray, np.ndarray]) -> tuple[
+        tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
+    """The samples the recipe fits on and the ones it validates on (``None``: no validation).
+
+    A Keras ``validation_split`` holds out the end of the training set, unshuffled; document
+    003 validates on the test set; a random-batch recipe (004) validates on nothing.
+    """
+    if recipe.steps is not None:
+        return train, None
+    if recipe.validation == "split":
+        return validation_split(*train, recipe.validation_split)
+    return train, (test if recipe.validation == "test" else None)
+
+
 def compile_model(model: keras.Model, recipe: Recipe,
                   steps_per_execution: int = STEPS_PER_EXECUTION,
-                  jit_compile: bool = False) -> None:
+                  jit_compile: bool = False, run_eagerly: bool = False) -> None:
     """Compile by the recipe, with the speed settings that don't change its math."""
     model.compile(
         optimizer=compat.optimizer(recipe.optimizer, recipe.learning_rate, recipe.momentum),
         loss=recipe.loss,
         metrics=["accuracy"],
         steps_per_execution=compat.steps_per_execution(steps_per_execution),
-        jit_compile=compat.jit_compile(jit_compile),
+        jit_compile=False if run_eagerly else compat.jit_compile(jit_compile),
+        run_eagerly=run_eagerly,
     )
 
 
@@ -163,19 +179,14 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     started = time.perf_counter()
     (x_train, y_train), (x_test, y_test) = prepare(recipe, data)
 
-    validation = None
+    (x_fit, y_fit), validation = fit_and_validation(recipe, (x_train, y_train),
+                                                   (x_test, y_test))
     if recipe.steps is not None:
         budget = steps or (epochs or 0) * math.ceil(len(x_train) / recipe.batch_size)
         budget = budget or recipe.steps
         x_fit, y_fit = _random_batches(x_train, y_train, budget, recipe.batch_size, seed)
         n_epochs, shuffle, max_steps = 1, False, None
     else:
-        x_fit, y_fit = x_train, y_train
-        if recipe.validation == "split":
-            (x_fit, y_fit), validation = validation_split(x_train, y_train,
-                                                          recipe.validation_split)
-        elif recipe.validation == "test":
-            validation = (x_test, y_test)
         if target_accuracy is not None:
             validation = None
         n_epochs, shuffle, max_steps = epochs or recipe.epochs, recipe.shuffle, steps

@@ -75,3 +75,19 @@ def top_level_imports(module_file: str) -> set[str]:
     imported |= {node.module.split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom) and node.module}
     return imported
+
+
+def check_dropout(layer, rate: float, units: int = 200_000) -> None:
+    """Training-mode Dropout zeroes each unit with probability ``rate`` and scales the rest by
+    ``1 / (1 - rate)``. A two-sided binomial test at alpha 1e-6: over 200,000 units a rate off
+    by 0.01 lies 11 standard deviations out, while a correct layer fails once in a million."""
+    from scipy import stats
+
+    x = np.ones((200, units // 200), dtype=np.float32)
+    y = compat.to_numpy(layer(x, training=True))
+    dropped = int(np.sum(y == 0))
+    p_value = stats.binomtest(dropped, y.size, rate).pvalue
+    assert p_value > 1e-6, (f"{layer.name} dropped {dropped / y.size:.4f} of its units, expected "
+                            f"{rate} (binomial p = {p_value:.1e})")
+    np.testing.assert_allclose(y[y != 0], 1 / (1 - rate), rtol=1e-6,
+                               err_msg=f"{layer.name} does not scale kept units by 1/(1-{rate})")

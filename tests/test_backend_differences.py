@@ -138,3 +138,59 @@ def test_evaluation_shorter_than_one_execution():
         assert set(scores) == {"accuracy", "loss"}
     enough = model.evaluate(*XY, batch_size=40, verbose=0, return_dict=True)  # 25 batches
     assert set(enough) == {"accuracy", "loss"}
+
+
+def test_batchnorm_axis_is_stored_per_keras_version():
+    """Keras 2 stores a built BatchNormalization's axis as non-negative axes ([3] for NHWC);
+    Keras 3 keeps the -1 it was given. compat.layer_config gives -1 on both, so the layer
+    settings compare with the specs."""
+    model = keras.Sequential([keras.Input((4, 4, 2)), keras.layers.BatchNormalization()])
+    layer = model.layers[-1]
+    raw = layer.get_config()["axis"]
+    assert (list(raw) if compat.KERAS_MAJOR == 2 else raw) == ([3] if compat.KERAS_MAJOR == 2
+                                                                 else -1)
+    assert compat.layer_config(layer)["axis"] == -1
+
+
+def test_weight_names_per_keras_version():
+    """Keras 2 names a variable "dense/kernel:0", Keras 3 "kernel"; compat.weight_name gives
+    the latter on both (the fingerprints key their digests by it)."""
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="dense")])
+    raw = [weight.name for weight in model.layers[-1].weights]
+    assert raw == (["dense/kernel:0", "dense/bias:0"] if compat.KERAS_MAJOR == 2
+                   else ["kernel", "bias"])
+    assert [compat.weight_name(w) for w in model.layers[-1].weights] == ["kernel", "bias"]
+
+
+def test_train_on_batch_reports_the_batch_loss_or_a_running_mean():
+    """Keras 3 before keras-team/keras#22617 (merged 2026-04; seen on 3.3.3 to 3.11.3, fixed
+    in 3.15.1) never resets the loss tracker in train_on_batch, so the second call reports the
+    mean of both batches' losses. Keras 2 resets it. compat.train_on_batch_loss, which the
+    fingerprints use, resets first and gets the batch's own loss everywhere."""
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+    model.compile(keras.optimizers.SGD(learning_rate=0.0), "categorical_crossentropy")
+    easy = (np.array([[4.0, 0.0]], "float32"), np.array([[1.0, 0.0]], "float32"))
+    hard = (easy[0], np.array([[0.0, 1.0]], "float32"))
+    model.set_weights([np.eye(2, dtype="float32"), np.zeros(2, "float32")])
+    first = float(np.ravel(model.train_on_batch(*easy))[0])
+    second = float(np.ravel(model.train_on_batch(*hard))[0])
+    loss = keras.losses.categorical_crossentropy(hard[1], model(hard[0]))
+    alone = float(compat.to_numpy(loss)[0])
+    if _keras_before(3, 15):
+        assert second == pytest.approx((first + alone) / 2, rel=1e-5)
+    else:
+        assert second == pytest.approx(alone, rel=1e-5)
+    assert compat.train_on_batch_loss(model, *hard) == pytest.approx(alone, rel=1e-5)
+
+
+def test_a_missing_channel_axis_is_added_by_keras_3_and_refused_by_keras_2():
+    """Keras 3 expands an input one axis short of the model's ((N, 28, 28) for
+    (N, 28, 28, 1)); Keras 2 refuses it. So on Keras 3 a recipe without its add_channel step
+    computes the same numbers (tests/test_fast_tier_catches_breaks.py)."""
+    model = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(1, 2)])
+    x = np.ones((1, 4, 4), "float32")
+    if compat.IS_KERAS_3:
+        assert tuple(model(x).shape) == (1, 3, 3, 1)
+    else:
+        with pytest.raises(ValueError):
+            model(x)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
 import mnist_models
 from mnist_models.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -89,3 +92,26 @@ def test_check_prints_one_table_and_passes(capsys):
     code, out, _ = run(capsys, "check", "lenet5")
     assert code == 0, out
     assert "lenet5" in out and "BELOW" not in out and "DIFFERS" not in out
+
+
+def test_fingerprint_prints_every_quantity_against_its_tolerance(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)  # the goldens and calibration are repository files
+    code, out, _ = run(capsys, "fingerprint", "mlp_100")
+    assert code == 0, out
+    assert out.count("mlp_100 ") == 6 and "MOVED" not in out
+    assert out.rstrip().endswith("every fingerprint matches its golden")
+
+
+def test_fingerprint_without_goldens_exits_2_naming_the_file(capsys, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "fingerprint", "mlp_100")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert "tests/golden/fingerprints.json does not exist" in err
+
+
+def test_tolerance_table_is_what_the_readme_shows(capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    code, out, _ = run(capsys, "fingerprint", "--tolerance-table")
+    assert code == 0
+    assert out in (ROOT / "README.md").read_text()

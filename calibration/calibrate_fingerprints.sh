@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Calibrate the fingerprint tolerances: in each tox environment, measure every model's
+# deviation from the goldens (tests/golden/fingerprints.json) and record it, with date,
+# versions and machine, in calibration/fingerprints.json. Tolerances are derived from that file
+# (mnist_models/tolerances.py); README's table is `mnist-models fingerprint --tolerance-table`.
+#
+#   bash calibration/calibrate_fingerprints.sh              # every test environment
+#   bash calibration/calibrate_fingerprints.sh tf215 jax    # some of them
+#   bash calibration/calibrate_fingerprints.sh --write      # first regenerate the goldens:
+#       every model's in tf221 (the reference), then those of the known numeric differences
+#       (compat.NUMERIC_DIFFERENCES) where they hold: Keras 2 (tf215) and JAX.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run() {  # run ENV ARGS...: mnist-models in tox environment ENV (its backend, this checkout)
+    local env=$1
+    shift
+    echo "== $env: mnist-models $*" >&2
+    tox -q -e "$env" -x "testenv:$env.commands=mnist-models $*"
+}
+envs=()
+for arg in "$@"; do
+    if [ "$arg" = --write ]; then
+        for env in tf221 tf215 jax; do
+            run "$env" fingerprint --write
+        done
+    else
+        envs+=("$arg")
+    fi
+done
+if [ ${#envs[@]} -eq 0 ]; then
+    envs=(tf215 tf216 tf217 tf218 tf219 tf220 tf221 jax torch)
+fi
+for env in "${envs[@]}"; do
+    run "$env" fingerprint --calibrate "$env"
+done

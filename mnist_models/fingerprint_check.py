@@ -1,0 +1,135 @@
+"""Fingerprints against their goldens: the verdicts, the report and the two writers.
+
+What ``mnist-models fingerprint`` runs, and what ``tests/test_fingerprints.py`` asserts on.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mnist_models import compat, goldens, tolerances
+from mnist_models.fingerprint import fingerprint, golden_key, stages
+from mnist_models.goldens import Deviation, Fingerprint
+from mnist_models.spec import ModelSpec
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One quantity of one model: how far it moved, how far it may, and whether that is ok."""
+
+    deviation: Deviation
+    tolerance: float
+
+    @property
+    def moved(self) -> bool:
+        return self.deviation.deviation > self.tolerance
+
+
+def provenance(command: str) -> dict[str, Any]:
+    """Date, versions, machine and command, stored beside every golden and calibration entry."""
+    return {
+        "date": time.strftime("%Y-%m-%d"),
+        "versions": compat.versions() | {"python": platform.python_version()},
+        "machine": f"{platform.machine()}, {platform.system()} {platform.release()}",
+        "accelerator": compat.accelerator() or "none",
+        "command": command,
+    }
+
+
+def golden_of(spec: ModelSpec, golden_file: Path = goldens.GOLDEN_FILE) -> Fingerprint:
+    """``spec``'s golden fingerprint; a :class:`~mnist_models.goldens.GoldenError` naming the
+    command that writes it if there is none."""
+    stored, _ = goldens.read_goldens(golden_file)
+    key = golden_key(spec)
+    if key not in stored:
+        raise goldens.GoldenError(f"no golden fingerprint {key!r} in {golden_file}; write one "
+                                  f"with: mnist-models fingerprint {spec.name} --write")
+    return stored[key]
+
+
+def verdicts(spec: ModelSpec, now: Fingerprint | None = None,
+             golden_file: Path = goldens.GOLDEN_FILE,
+             calibration_file: Path = tolerances.CALIBRATION_FILE,
+             missing_calibration_ok: bool = False, fail_fast: bool = False) -> list[Verdict]:
+    """``spec``'s fingerprint (``now``, or computed here) against its golden, per quantity.
+
+    ``fail_fast`` stops computing at the first part (schedule, forward pass, training steps)
+    that moved; the parts after it are then reported as the golden's own.
+    """
+    golden = golden_of(spec, golden_file)
+    calibration = tolerances.read_calibration(calibration_file, missing_calibration_ok)
+    candidates = [now] if now is not None else stages(spec, golden if fail_fast else None)
+    for candidate in candidates:
+        rows = [Verdict(row, tolerances.tolerance(calibration, row.model, row.quantity))
+                for row in goldens.deviations(golden, candidate)]
+        if any(row.moved for row in rows):
+            break
+    return rows
+
+
+def moved_message(rows: Sequence[Verdict]) -> str:
+    """What moved, by how much, against which tolerance: a failing test's message."""
+    return "\n".join(
+        f"{r.deviation.model} {r.deviation.quantity} moved at {r.deviation.where}: golden "
+        f"{r.deviation.golden}, now {r.deviation.now}; deviation {r.deviation.deviation:.3g} > "
+        f"tolerance {r.tolerance:.3g} ({goldens.QUANTITIES[r.deviation.quantity]})"
+        for r in rows if r.moved)
+
+
+def table(rows: Sequence[Verdict]) -> str:
+    """One line per model and quantity, aligned, for the command line."""
+    header = ("model", "quantity", "worst at", "golden", "now", "deviation", "tolerance", "")
+    cells = [header] + [
+        (r.deviation.model, r.deviation.quantity, r.deviation.where, r.deviation.golden,
+         r.deviation.now, f"{r.deviation.deviation:.2e}", f"{r.tolerance:.1e}",
+         "MOVED" if r.moved else "ok") for r in rows]
+    widths = [max(len(str(row[i])) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def check(specs: Sequence[ModelSpec]) -> tuple[list[Verdict], int]:
+    """Every spec against its golden: the verdicts and the exit code (1 if anything moved)."""
+    rows = []
+    for index, spec in enumerate(specs, 1):
+        print(f"[{index}/{len(specs)}] {spec.name}", file=sys.stderr, flush=True)
+        rows.extend(verdicts(spec))
+    return rows, int(any(row.moved for row in rows))
+
+
+def write(specs: Sequence[ModelSpec], command: str) -> tuple[list[Verdict], list[str]]:
+    """Recompute and store ``specs``' goldens; returns how each moved from the old ones, and
+    the goldens written."""
+    try:
+        stored, _ = goldens.read_goldens()
+    except goldens.GoldenError as error:
+        # Nothing good to keep: a missing file, or one of an older format.
+        print(f"not comparing with the old goldens: {error}", file=sys.stderr)
+        stored = {}
+    if compat.active_numeric_differences():
+        # The goldens come from an environment without known differences; here only the
+        # goldens of the models one of them moves are this environment's to write.
+        specs = [spec for spec in specs if golden_key(spec) != spec.name]
+    fresh = {golden_key(spec): fingerprint(spec) for spec in specs}
+    calibration = tolerances.read_calibration(missing_ok=True)
+    rows = [Verdict(row, tolerances.tolerance(calibration, name, row.quantity))
+            for name, now in fresh.items() if name in stored
+            for row in goldens.deviations(stored[name], now)]
+    goldens.write_goldens(fresh, provenance(command))
+    return rows, sorted(fresh)
+
+
+def calibrate(specs: Sequence[ModelSpec], environment: str, command: str) -> list[Verdict]:
+    """Measure this environment's deviations from the goldens and store them under its name."""
+    rows = [row for spec in specs for row in verdicts(spec, missing_calibration_ok=True)]
+    tolerances.record_environment(environment, [row.deviation for row in rows],
+                                  provenance(command))
+    return rows
