@@ -133,8 +133,8 @@ def fingerprint(spec: ModelSpec) -> Fingerprint:
 
 
 def stages(spec: ModelSpec, golden: Fingerprint | None = None) -> Iterator[Fingerprint]:
-    """``spec``'s fingerprint part by part: the schedule, then the forward pass, then the
-    training steps, each yielded as soon as it is computed with ``golden``'s values standing in
+    """``spec``'s fingerprint part by part: the schedule, the forward pass, the first training
+    step, then the rest, each yielded as soon as it is computed with ``golden``'s values standing in
     for the parts not computed yet (so they cannot move). A check that only needs to know
     whether anything moved stops at the first part that did; the last one yielded is whole.
     """
@@ -164,17 +164,20 @@ def stages(spec: ModelSpec, golden: Fingerprint | None = None) -> Iterator[Finge
     # tracing one costs on TensorFlow here; the compiled path is the accuracy gates' to check.
     compile_model(model, recipe, steps_per_execution=1, run_eagerly=True)
     cancelled = cancelled_by_batchnorm(model)
-    losses, first = [], {}
+    losses = []
     for step in range(TRAIN_STEPS):
         batch = slice(step * recipe.batch_size, (step + 1) * recipe.batch_size)
         losses.append(compat.train_on_batch_loss(model, x_fit[batch], y_fit[batch]))
         if step == 0:
             first = _update_digest(before, _weights_by_name(model), cancelled)
-    moving = {key: value for key, value in first.items() if _is_moving_statistic(key)}
-    yield dataclasses.replace(
-        now, losses=losses, first_moving_stats=moving,
-        first_update={key: value for key, value in first.items() if key not in moving},
-        updates=_update_digest(before, _weights_by_name(model), cancelled))
+            moving = {key: value for key, value in first.items() if _is_moving_statistic(key)}
+            now = dataclasses.replace(
+                now, first_moving_stats=moving,
+                first_update={key: value for key, value in first.items() if key not in moving})
+            if golden is not None:
+                yield dataclasses.replace(now, losses=losses + golden.losses[1:])
+    yield dataclasses.replace(now, losses=losses,
+                              updates=_update_digest(before, _weights_by_name(model), cancelled))
 
 
 def _is_moving_statistic(key: str) -> bool:

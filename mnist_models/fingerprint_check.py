@@ -98,6 +98,11 @@ def table(rows: Sequence[Verdict]) -> str:
 
 def check(specs: Sequence[ModelSpec]) -> tuple[list[Verdict], int]:
     """Every spec against its golden: the verdicts and the exit code (1 if anything moved)."""
+    # Every golden and the calibration are read before any model is built: a missing one is
+    # an error at once, not after minutes of work.
+    for spec in specs:
+        golden_of(spec)
+    tolerances.read_calibration()
     rows = []
     for index, spec in enumerate(specs, 1):
         print(f"[{index}/{len(specs)}] {spec.name}", file=sys.stderr, flush=True)

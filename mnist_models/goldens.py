@@ -30,8 +30,8 @@ QUANTITIES: Mapping[str, str] = {
     "schedule": "any change (counts are exact)",
     "forward": "largest absolute difference of a softmax probability",
     "losses": "largest relative difference of a step's loss",
-    "first_update": "largest difference of a trainable weight's first-step change (its L1 or "
-    "L2 norm), relative to its L2 norm",
+    "first_update": "largest relative difference of the L1 or L2 norm of a trainable "
+    "weight's first-step change",
     "first_moving_stats": "the same for a BatchNormalization moving statistic",
     "updates": "the same for every weight's change over all the steps",
 }
@@ -120,8 +120,8 @@ def _digest_deviation(model: str, quantity: str, golden: Mapping[str, tuple[floa
                       now: Mapping[str, tuple[float, float]]) -> Deviation:
     entries = {}
     for key in golden.keys() & now.keys():
-        moved = max(abs(n - g) for g, n in zip(golden[key], now[key], strict=True))
-        entries[key] = (golden[key], now[key], moved / max(golden[key][1], 1e-12))
+        entries[key] = (golden[key], now[key], max(
+            abs(n - g) / max(abs(g), 1e-12) for g, n in zip(golden[key], now[key], strict=True)))
     return _worst(model, quantity, entries, golden.keys() == now.keys())
 
 

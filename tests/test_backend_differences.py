@@ -182,15 +182,3 @@ def test_train_on_batch_reports_the_batch_loss_or_a_running_mean():
         assert second == pytest.approx(alone, rel=1e-5)
     assert compat.train_on_batch_loss(model, *hard) == pytest.approx(alone, rel=1e-5)
 
-
-def test_a_missing_channel_axis_is_added_by_keras_3_and_refused_by_keras_2():
-    """Keras 3 expands an input one axis short of the model's ((N, 28, 28) for
-    (N, 28, 28, 1)); Keras 2 refuses it. So on Keras 3 a recipe without its add_channel step
-    computes the same numbers (tests/test_fast_tier_catches_breaks.py)."""
-    model = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(1, 2)])
-    x = np.ones((1, 4, 4), "float32")
-    if compat.IS_KERAS_3:
-        assert tuple(model(x).shape) == (1, 3, 3, 1)
-    else:
-        with pytest.raises(ValueError):
-            model(x)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+import keras
+import numpy as np
 import pytest
 
 import mnist_models
@@ -138,9 +140,9 @@ def test_fingerprint_catches_a_changed_recipe_value(name, label):
         assert label.startswith("preprocessing"), failed
         return
     moved = [row for row in rows if row.moved]
-    if label == "preprocessing add_channel" and compat.IS_KERAS_3:
-        # No break on Keras 3: it adds the missing channel axis itself and computes the same
-        # numbers (Keras 2 refuses the input; tests/test_backend_differences.py pins both).
+    if label == "preprocessing add_channel":
+        # No break: Keras adds a missing channel axis itself (pinned below), so the numbers
+        # are the same ones.
         assert not moved, fingerprint_check.table(rows)
         return
     assert moved, f"{name}: '{label}' passed the fingerprint:\n" + fingerprint_check.table(rows)
@@ -171,9 +173,15 @@ def test_fingerprint_catches_a_small_change_in_one_layers_arithmetic(name):
     assert any(row.moved for row in rows), fingerprint_check.table(rows)
 
 
+def test_keras_adds_a_missing_channel_axis():
+    """Keras 2.15 and 3 alike take (N, 4, 4) for a (4, 4, 1) input: why a recipe that leaves
+    out add_channel computes the same numbers."""
+    model = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(1, 2)])
+    x = np.arange(16, dtype="float32").reshape(1, 4, 4)
+    np.testing.assert_array_equal(compat.to_numpy(model(x)), compat.to_numpy(model(x[..., None])))
+
+
 @pytest.mark.parametrize("rate", [0.19, 0.21])
 def test_dropout_check_catches_a_rate_off_by_a_hundredth(rate):
-    import keras
-
     with pytest.raises(AssertionError, match="dropped"):
         checks.check_dropout(keras.layers.Dropout(rate, name="dropout"), 0.2)
