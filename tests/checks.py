@@ -15,6 +15,7 @@ import numpy as np
 from mnist_models import compat
 from mnist_models.architecture import table_mismatches
 from mnist_models.spec import ModelSpec
+from tests import backend_helpers
 
 
 def random_batch(spec: ModelSpec, size: int = 8, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -43,7 +44,7 @@ def check_softmax_rows(model, spec: ModelSpec) -> None:
 
 def check_gradients_reach_every_weight(model, spec: ModelSpec) -> None:
     x, y = random_batch(spec, size=32)
-    grads = compat.gradients(model, x, y)
+    grads = backend_helpers.gradients(model, x, y)
     assert len(grads) == len(model.trainable_weights)
     for weight, grad in zip(model.trainable_weights, grads, strict=True):
         name = getattr(weight, "path", None) or weight.name

@@ -19,7 +19,8 @@ import pytest
 
 import mnist_models
 from mnist_models import compat, fingerprint_check, goldens, tolerances
-from mnist_models.fingerprint import all_golden_keys, cancelled_by_batchnorm, fill_weights
+from mnist_models.fingerprint import all_golden_keys
+from mnist_models.fingerprint_weights import cancelled_by_batchnorm, fill_weights
 from mnist_models.goldens import Deviation
 from tests import checks
 

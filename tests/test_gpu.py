@@ -19,13 +19,14 @@ import pytest
 import mnist_models
 from mnist_models import compat
 from mnist_models.training import train
+from tests import backend_helpers
 
 
 def test_variable_device_matches_what_the_backend_sees():
     """Runs everywhere: "cpu" on a CPU machine (CI), "gpu" on a GPU one."""
     model = mnist_models.build("mlp_100", seed=0)
     expected = "gpu" if compat.gpu_available() else "cpu"
-    assert {compat.variable_device(v) for v in model.weights} == {expected}
+    assert {backend_helpers.variable_device(v) for v in model.weights} == {expected}
     assert (compat.accelerator() is None) == (expected == "cpu")
 
 
@@ -33,8 +34,8 @@ def test_variable_device_matches_what_the_backend_sees():
 def test_training_runs_on_the_gpu():
     result = train("lenet5_bn", steps=50)
     model = result.keras_model
-    assert {compat.variable_device(v) for v in model.weights} == {"gpu"}
-    assert {compat.variable_device(v) for v in model.optimizer.variables} == {"gpu"}
+    assert {backend_helpers.variable_device(v) for v in model.weights} == {"gpu"}
+    assert {backend_helpers.variable_device(v) for v in model.optimizer.variables} == {"gpu"}
     assert result.steps == 50
     assert compat.accelerator(), "a GPU is visible but has no name"
 
