@@ -10,6 +10,7 @@ no folder it created (see :mod:`mnist_models.outputs`).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -28,6 +29,11 @@ _USES_KERAS = {"summary", *_USES_DATA}
 
 def _check_outputs(args: argparse.Namespace) -> None:
     """Create and prove every output target before any work (OutputError if one can't be)."""
+    for option in ("plot", "chart"):
+        # find_spec, not import: matplotlib takes a second to import, and only drawing needs it.
+        if getattr(args, option, None) and importlib.util.find_spec("matplotlib") is None:
+            raise outputs.OutputError(f"--{option} draws with matplotlib, which is not "
+                                      "installed; expected pip install 'mnist-models[cli]'")
     if getattr(args, "plot", None):
         outputs.check_folder(args.plot, "--plot folder")
     if getattr(args, "markdown", None):

@@ -130,3 +130,17 @@ def test_a_folder_that_existed_is_kept(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(training, "train", interrupted)
     assert main(["train", "lenet5", "--plot", str(tmp_path)]) == EXIT_INTERRUPTED
     assert tmp_path.is_dir()
+
+
+@pytest.mark.parametrize("argv", [["train", "lenet5", "--plot", "{}/plots"],
+                                  ["bench-report", "x.json", "--chart", "{}/c.png"]])
+def test_drawing_without_matplotlib_is_refused_before_any_work(tmp_path, capsys, monkeypatch,
+                                                               argv):
+    import importlib.util
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "matplotlib" else find_spec(name, *a))
+    assert main([part.format(tmp_path) for part in argv]) == 2
+    assert "expected pip install 'mnist-models[cli]'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
