@@ -58,7 +58,8 @@ class Budget(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         self._count()
-        if self.steps >= self.next_point:
+        last = self.max_steps is not None and self.steps >= self.max_steps
+        if self.steps >= self.next_point or last:
             self.next_point = self.steps + self.point_every
             self._record(logs, ("loss", "accuracy"))
         if self.target is not None and self.steps >= self.next_eval:
@@ -70,7 +71,7 @@ class Budget(keras.callbacks.Callback):
             if scores["accuracy"] >= self.target:
                 self.reached = True
                 self.model.stop_training = True
-        if self.max_steps is not None and self.steps >= self.max_steps:
+        if last:
             self.model.stop_training = True
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:

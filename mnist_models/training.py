@@ -165,7 +165,7 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     budget_cb = Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
                        batch_size=recipe.batch_size, max_steps=max_steps,
                        planned_steps=planned, target=target_accuracy, x_test=x_test,
-                        y_test=y_test)
+                       y_test=y_test)
     history = model.fit(x_fit, y_fit, batch_size=recipe.batch_size, epochs=n_epochs,
                         shuffle=shuffle, validation_data=validation, verbose=verbose,
                         callbacks=[budget_cb, *(callbacks or [])])
