@@ -163,11 +163,12 @@ def test_train_steps_is_exact_on_the_command_line(capsys):
 #: started, so the signal lands in the middle of a fit and not while TensorFlow imports.
 INTERRUPTED_TRAIN = """
 import functools, pathlib, sys
-from mnist_models import quiet, training
-from mnist_models.cli import main
+from mnist_models import quiet
 
-quiet.import_keras_quietly()  # as main() would: the test checks every line of stderr
+quiet.import_keras_quietly()  # first, as main() would: the test checks every line of stderr
 import keras
+from mnist_models import training
+from mnist_models.cli import main
 
 class Started(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
