@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
@@ -104,7 +105,10 @@ def _models_epilog() -> str:
 
 def _add(commands_: argparse._SubParsersAction, name: str, help_text: str,
          epilog: str | None = None) -> argparse.ArgumentParser:
-    return commands_.add_parser(name, help=help_text, description=help_text, epilog=epilog,
+    # Raw, so the models' table in the epilog keeps its columns; the description is wrapped
+    # here instead.
+    return commands_.add_parser(name, help=help_text, description=textwrap.fill(help_text, 79),
+                                epilog=epilog,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
