@@ -88,7 +88,6 @@ def threshold(text: str) -> float:
         raise ValueError(str(error).removeprefix("threshold: ")) from None
 
 
-
 def _models_epilog() -> str:
     """The zoo, one line a model, with the budget its recipe trains by default."""
     from mnist_models.registry import get_spec, list_models
