@@ -10,8 +10,11 @@ import importlib
 import os
 from typing import Any
 
+#: TF_CPP_MIN_LOG_LEVEL as the user set it (None: unset); 0 asks for every TensorFlow line.
+USER_TF_LOG_LEVEL = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
 # TensorFlow's C++ start-up chatter goes to stderr before Python can configure logging; only
-# a default, so a user's own setting wins.
+# a default, so a user's own setting wins. TensorFlow 2.21 ignores it for the lines it logs
+# while importing; the commands drop those (mnist_models/quiet.py).
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"

@@ -10,20 +10,20 @@ independent of load, and it needs no distributional assumption. Flagged when the
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from mnist_models.bench_files import BaselineError, read_run
+
+__all__ = ["BaselineError", "Comparison", "compare", "load_rounds", "parse_threshold",
+           "ratio_interval", "table"]
+
 BOOTSTRAP_SAMPLES = 2000
 CONFIDENCE = 0.95
 MIN_ROUNDS = 5
-
-
-class BaselineError(ValueError):
-    """A benchmark file that is unreadable, not pytest-benchmark JSON, or incomparable."""
 
 
 @dataclass
@@ -39,32 +39,19 @@ class Comparison:
 
 def load_rounds(path: str | Path) -> dict[str, dict]:
     """Per-benchmark round times and extra_info from a ``--benchmark-save-data`` JSON file."""
-    path = Path(path)
-    try:
-        document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise BaselineError(f"{path}: not readable JSON ({error})") from None
-    if not isinstance(document, dict) or not isinstance(document.get("benchmarks"), list):
-        raise BaselineError(f"{path}: expected pytest-benchmark JSON with a 'benchmarks' list")
+    run = read_run(path)
     runs = {}
-    for entry in document["benchmarks"]:
-        try:
-            name = entry["fullname"]
-            data = entry["stats"]["data"]
-        except (KeyError, TypeError):
-            label = entry.get("fullname", "?") if isinstance(entry, dict) else repr(entry)
-            raise BaselineError(f"{path}: benchmark {label} has no per-round data; record "
-                                "it with --benchmark-save-data") from None
-        rounds = np.asarray(data, dtype=float)
-        if rounds.ndim != 1 or len(rounds) < MIN_ROUNDS or not np.all(np.isfinite(rounds)) \
-                or np.any(rounds <= 0):
-            raise BaselineError(f"{path}: {name}: expected at least {MIN_ROUNDS} positive round "
-                                f"times, got {len(rounds)}")
-        runs[name] = {"rounds": rounds, "extra_info": entry.get("extra_info", {})}
+    for benchmark in run.benchmarks:
+        name, rounds = benchmark.name, benchmark.rounds
+        if rounds is None:
+            raise BaselineError(f"{run.path}: benchmark {name} has no per-round data; record "
+                                "it with --benchmark-save-data")
+        if len(rounds) < MIN_ROUNDS or np.any(rounds <= 0):
+            raise BaselineError(f"{run.path}: {name}: expected at least {MIN_ROUNDS} positive "
+                                f"round times, got {len(rounds)}")
+        runs[name] = {"rounds": rounds, "extra_info": benchmark.extra_info}
     if not runs:
-        raise BaselineError(f"{path}: holds no benchmarks")
+        raise BaselineError(f"{run.path}: holds no benchmarks")
     return runs
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
+import os
 import statistics
 from pathlib import Path
 
-from mnist_models.bench_compare import BaselineError
+from mnist_models import outputs
+from mnist_models.bench_files import BaselineError, Benchmark, Run, positive_number, read_run
 
 #: Median coefficient of variation of round times, per run label, from the last collect().
 CV: dict[str, float] = {}
 
 
-def _run_label(path: Path, document: dict) -> str:
-    info = document.get("machine_info", {}).get("mnist_models", {})
-    env = info.get("environment") or path.stem
+def _run_label(run: Run) -> str:
+    info = run.machine
+    env = info.get("environment") or run.path.stem
     backend = info.get("backend", "?")
     version = info.get("tensorflow") or info.get(backend, "")
     return f"{env} ({backend} {version}, keras {info.get('keras', '?')})"
@@ -23,32 +24,44 @@ def _run_label(path: Path, document: dict) -> str:
 def collect(paths: list[str]) -> tuple[list[str], dict[tuple[str, str, int], dict[str, float]]]:
     """Run labels, and samples/s keyed by (model, phase, batch) then by run label.
 
-    Each label's median coefficient of variation of round times is kept in ``CV``.
+    Each label's median coefficient of variation of round times is kept in ``CV``. Every file
+    is read and checked before any is reported on.
     """
     labels, rows = [], {}
     CV.clear()
     for name in paths:
-        path = Path(name)
-        try:
-            document = json.loads(path.read_text())
-            benchmarks = document["benchmarks"]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise BaselineError(f"{path}: not a pytest-benchmark JSON file ({error})") from None
-        label = _run_label(path, document)
+        run = read_run(name)
+        label = _run_label(run)
         labels.append(label)
-        CV[label] = statistics.median(
-            e["stats"]["stddev"] / e["stats"]["mean"] for e in benchmarks) if benchmarks else 0.0
-        for entry in benchmarks:
-            info = entry.get("extra_info", {})
-            if not {"model", "phase", "batch_size", "samples_per_s"} <= set(info):
-                raise BaselineError(f"{path}: {entry.get('fullname')}: extra_info lacks "
-                                    "model/phase/batch_size/samples_per_s")
-            phase = info["phase"]
-            if info.get("backend") == "torch-peer":  # the PyTorch loop timed in the same run
-                phase += " (PyTorch peer)"
-            key = (info["model"], phase, int(info["batch_size"]))
-            rows.setdefault(key, {})[label] = float(info["samples_per_s"])
+        cvs = []
+        for benchmark in run.benchmarks:
+            key, samples_per_s = _row(run.path, benchmark)
+            rows.setdefault(key, {})[label] = samples_per_s
+            if benchmark.mean is None or benchmark.stddev is None:
+                raise BaselineError(f"{run.path}: {benchmark.name}: stats lacks mean/stddev")
+            mean = positive_number(run.path, f"{benchmark.name}: stats.mean", benchmark.mean)
+            cvs.append(benchmark.stddev / mean)
+        CV[label] = statistics.median(cvs) if cvs else 0.0
     return labels, rows
+
+
+def _row(path: Path, benchmark: Benchmark) -> tuple[tuple[str, str, int], float]:
+    info = benchmark.extra_info
+    if not {"model", "phase", "batch_size", "samples_per_s"} <= set(info):
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info lacks "
+                            "model/phase/batch_size/samples_per_s")
+    model, phase, batch_size = info["model"], info["phase"], info["batch_size"]
+    if not isinstance(model, str) or not isinstance(phase, str):
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info.model and .phase: "
+                            "expected strings")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info.batch_size: expected a "
+                            f"positive integer, got {batch_size!r:.40}")
+    samples_per_s = positive_number(path, f"{benchmark.name}: extra_info.samples_per_s",
+                                    info["samples_per_s"])
+    if info.get("backend") == "torch-peer":  # the PyTorch loop timed in the same run
+        phase += " (PyTorch peer)"
+    return (model, phase, batch_size), samples_per_s
 
 
 def markdown(labels: list[str], rows: dict) -> str:
@@ -62,7 +75,8 @@ def markdown(labels: list[str], rows: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def chart(labels: list[str], rows: dict, path: str | Path) -> Path:
+def chart(labels: list[str], rows: dict, path: str | os.PathLike[str]) -> Path:
+    """Draw samples/s per run as a bar chart and write it to ``path`` (a PNG) all at once."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -80,9 +94,8 @@ def chart(labels: list[str], rows: dict, path: str | Path) -> Path:
     axes.set_yscale("log")
     axes.set_ylabel("samples / s (log)")
     axes.legend(fontsize=7)
-    path = Path(path)
-    partial = path.with_suffix(".png.partial")
-    figure.savefig(partial, format="png", dpi=100, bbox_inches="tight")
-    plt.close(figure)
-    partial.replace(path)
-    return path
+    try:
+        return outputs.write_atomically(path, lambda temporary: figure.savefig(
+            temporary, format="png", dpi=100, bbox_inches="tight"))
+    finally:
+        plt.close(figure)

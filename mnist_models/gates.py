@@ -12,7 +12,7 @@ import math
 import statistics
 from collections.abc import Sequence
 
-from mnist_models import compat
+from mnist_models import arguments, compat
 from mnist_models.registry import get_spec
 from mnist_models.training import TrainResult, train
 
@@ -47,4 +47,9 @@ def run_gate(name: str, seed: int = GATE_SEED, **overrides: object) -> TrainResu
     gate = get_spec(name).gate
     if gate is None:
         raise ValueError(f"model {name!r} has no accuracy gate")
+    budget = sorted({"epochs", "steps"} & set(overrides))
+    if budget:
+        raise arguments.ArgumentError(f"{', '.join(budget)}: a gate trains on its own budget "
+                                      f"({gate.epochs} epochs, {gate.steps} steps); expected no "
+                                      "override of it")
     return train(name, epochs=gate.epochs, steps=gate.steps, seed=seed, **overrides)

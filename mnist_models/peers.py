@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mnist_models.budget import EVALS_PER_EPOCH
 from mnist_models.preprocessing import validation_split
 from mnist_models.registry import get_spec
-from mnist_models.training import EVALS_PER_EPOCH, prepare
+from mnist_models.training import prepare
 
 if TYPE_CHECKING:
     import torch

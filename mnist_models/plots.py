@@ -1,13 +1,24 @@
-"""PNG plots of a training run, as the documents draw them: curves and a confusion matrix."""
+"""PNG plots of a training run, as the documents draw them: curves and a confusion matrix.
+
+The curves are drawn against optimizer steps from the points the run recorded along the way
+(``TrainResult.curve``), so a run of a few dozen steps draws a line, not one dot per epoch.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnist_models.training import TrainResult
+from mnist_models import outputs
+
+if TYPE_CHECKING:  # not at run time: checking a plot folder must not import Keras
+    from matplotlib.figure import Figure
+
+    from mnist_models.training import TrainResult
 
 
 def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 10) -> np.ndarray:
@@ -19,23 +30,21 @@ def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 1
 
 def check_writable(folder: str | os.PathLike[str]) -> Path:
     """Create ``folder`` if needed and prove it is writable, before any training starts."""
-    path = Path(folder)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        probe = path / ".mnist_models_write_test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as error:
-        raise PermissionError(f"plot folder {str(path)!r} is not writable: "
-                              f"{error.strerror or error}") from None
-    return path
+    return outputs.check_folder(folder, "plot folder")
 
 
-def _save(figure, path: Path) -> None:
-    # Write beside the target, then rename: a failed write never leaves half a PNG behind.
-    partial = path.with_suffix(".png.partial")
-    figure.savefig(partial, format="png", dpi=100, bbox_inches="tight")
-    partial.replace(path)
+def _png(figure: Figure) -> Callable[[Path], None]:
+    return lambda temporary: figure.savefig(temporary, format="png", dpi=100,
+                                            bbox_inches="tight")
+
+
+def _curve(result: TrainResult, key: str) -> tuple[list[float], list[float]]:
+    """(optimizer steps, values) of one quantity measured along the run."""
+    if key == "test_accuracy":
+        points = result.evaluations
+    else:
+        points = [point for point in result.curve if key in point]
+    return [point["steps"] for point in points], [point[key] for point in points]
 
 
 def write_plots(result: TrainResult, labels: np.ndarray, predicted: np.ndarray,
@@ -47,20 +56,22 @@ def write_plots(result: TrainResult, labels: np.ndarray, predicted: np.ndarray,
     import matplotlib.pyplot as plt
 
     out = check_writable(folder)
-    written = []
+    figures: dict[Path, Figure] = {}
     for metric in ("loss", "accuracy"):
         figure, axes = plt.subplots(figsize=(8, 4.5))
-        for key, label in ((metric, "train"), (f"val_{metric}", "validation")):
-            if result.history.get(key):
-                values = result.history[key]
-                axes.plot(range(1, len(values) + 1), values, marker="o", label=label)
-        axes.set(title=f"{result.model}: training vs validation {metric}", xlabel="epoch",
-                 ylabel=metric)
+        series = [("train (mean over the epoch so far)", metric), ("validation", f"val_{metric}")]
+        if metric == "accuracy" and result.evaluations:
+            series.append(("test (evaluations towards the target)", "test_accuracy"))
+        for label, key in series:
+            steps, values = _curve(result, key)
+            if values:
+                # Markers where the points are few enough to tell apart.
+                axes.plot(steps, values, marker="o" if len(values) <= 30 else None,
+                          label=label)
+        axes.set(title=f"{result.model}: {metric} over {result.steps} optimizer steps",
+                 xlabel="optimizer step", ylabel=metric)
         axes.legend()
-        path = out / f"{result.model}_{metric}.png"
-        _save(figure, path)
-        plt.close(figure)
-        written.append(path)
+        figures[out / f"{result.model}_{metric}.png"] = figure
     matrix = confusion_matrix(labels, predicted)
     figure, axes = plt.subplots(figsize=(7, 6))
     image = axes.imshow(matrix, cmap="Blues")
@@ -71,8 +82,10 @@ def write_plots(result: TrainResult, labels: np.ndarray, predicted: np.ndarray,
              f"(accuracy {result.test_accuracy:.4f})", xlabel="predicted", ylabel="true",
              xticks=range(10), yticks=range(10))
     figure.colorbar(image, ax=axes)
-    path = out / f"{result.model}_confusion.png"
-    _save(figure, path)
-    plt.close(figure)
-    written.append(path)
-    return written
+    figures[out / f"{result.model}_confusion.png"] = figure
+    try:
+        # All three or none: an interrupted run leaves no plot of another run beside new ones.
+        return outputs.write_all_atomically({path: _png(f) for path, f in figures.items()})
+    finally:
+        for figure in figures.values():
+            plt.close(figure)

@@ -1,14 +1,15 @@
 """The zoo's registry: model name -> :class:`~mnist_models.spec.ModelSpec`.
 
 Every test, benchmark and CLI command is generated from here, so adding a model to a family's
-``SPECS`` puts it under every check.
+``SPECS`` puts it under every check. Listing and looking up specs imports no Keras; only
+:func:`build` does.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mnist_models import compat
+from mnist_models import arguments
 from mnist_models.models import FAMILIES
 from mnist_models.spec import ModelSpec
 
@@ -55,5 +56,8 @@ def build(name: str, seed: int | None = None) -> keras.Model:
     """Build model ``name`` with fresh weights; a given ``seed`` makes them reproducible."""
     spec = get_spec(name)
     if seed is not None:
+        seed = arguments.seed(seed)
+        from mnist_models import compat  # imports Keras, which building needs anyway
+
         compat.set_seed(seed)
     return spec.builder()

@@ -11,9 +11,8 @@ import platform
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
-from mnist_models import compat
+from mnist_models import arguments, compat, outputs
 from mnist_models.registry import get_spec, list_models
 from mnist_models.training import TrainResult, train
 
@@ -76,7 +75,18 @@ def markdown(results: Sequence[TrainResult], command: str) -> str:
 
 def reproduce(names: Sequence[str] | None = None, *, markdown_path: str | None = None,
               seed: int = 0) -> int:
-    """Run each model's full recipe, print the comparison; 1 if any falls short."""
+    """Run each model's full recipe, print the comparison; 1 if any falls short.
+
+    ``markdown_path`` is checked before the first model trains (its folder created if need
+    be) and written all at once after the last; an existing file is replaced only then.
+    """
+    names = arguments.model_names(names)
+    seed = arguments.seed(seed)
+    if markdown_path is not None:
+        if not isinstance(markdown_path, str | os.PathLike):
+            raise arguments.ArgumentTypeError(f"markdown_path: expected a path or None, got "
+                                              f"{type(markdown_path).__name__}")
+        outputs.check_file(markdown_path, "markdown_path")
     results = []
     for name in names or list_models():
         print(f"reproducing {name}: {budget(name)} ...", file=sys.stderr, flush=True)
@@ -86,12 +96,9 @@ def reproduce(names: Sequence[str] | None = None, *, markdown_path: str | None =
         print(f"{name}: {result.test_accuracy:.4f} (document {spec.reported_accuracy:.4f}) "
               f"{'reproduced' if reproduced(result) else 'NOT reproduced'} "
               f"in {result.seconds:.0f} s", flush=True)
-    target = markdown_path
-    if target:
-        command = "mnist-models reproduce " + " ".join(names or []) + f" --markdown {target}"
-        text = markdown(results, " ".join(command.split()))
-        partial = Path(target).with_suffix(".partial")
-        partial.write_text(text)
-        partial.replace(target)
+    if markdown_path is not None:
+        command = "mnist-models reproduce " + " ".join(names or []) + \
+            (f" --seed {seed}" if seed else "") + f" --markdown {markdown_path}"
+        outputs.write_text(markdown_path, markdown(results, " ".join(command.split())))
     expected = all(reproduced(r) or get_spec(r.model).reproduction_shortfall for r in results)
     return 0 if expected else 1

@@ -9,23 +9,19 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import keras
 import numpy as np
 
-from mnist_models import compat
+from mnist_models import arguments, compat
+from mnist_models.budget import STEPS_PER_EXECUTION, Budget, evaluate, execution_length
 from mnist_models.data import load_mnist
 from mnist_models.preprocessing import preprocess_images, preprocess_labels, validation_split
 from mnist_models.registry import get_spec
 from mnist_models.spec import Recipe
-
-#: Evaluations of the test set per epoch when training towards a target accuracy.
-EVALS_PER_EPOCH = 4
-#: Optimizer steps run per compiled call; Keras' per-step Python overhead dominates these tiny
-#: models on a CPU. Callbacks (and so evaluations towards a target) see every this-many steps.
-STEPS_PER_EXECUTION = 25
 
 Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -42,6 +38,10 @@ class TrainResult:
     seed: int
     steps: int
     history: dict[str, list[float]] = field(default_factory=dict)
+    #: Points of the run, each ``{"steps", "samples"}`` with what was measured there: the
+    #: training ``loss`` and ``accuracy`` (Keras' running means over the epoch so far) after
+    #: executions, ``val_loss`` and ``val_accuracy`` at the end of an epoch that validates.
+    curve: list[dict[str, float]] = field(default_factory=list)
     evaluations: list[dict[str, float]] = field(default_factory=list)
     target_accuracy: float | None = None
     reached_target: bool | None = None
@@ -52,53 +52,6 @@ class TrainResult:
         data = dataclasses.asdict(self)
         data.pop("keras_model")
         return data
-
-
-class _Budget(keras.callbacks.Callback):
-    """Counts steps and samples; stops at a step budget or at a test-accuracy target."""
-
-    def __init__(self, *, steps_per_epoch: int, n_fit: int, batch_size: int,
-                 max_steps: int | None, target: float | None, x_test: np.ndarray,
-                 y_test: np.ndarray) -> None:
-        super().__init__()
-        self.steps_per_epoch, self.n_fit, self.batch_size = steps_per_epoch, n_fit, batch_size
-        self.max_steps, self.target = max_steps, target
-        self.x_test, self.y_test = x_test, y_test
-        self.eval_every = steps_per_epoch / EVALS_PER_EPOCH
-        self.next_eval = self.eval_every
-        self.steps = 0
-        self.samples = 0
-        self.evaluations: list[dict[str, float]] = []
-        self.reached = False
-        self.last_scores: dict[str, float] | None = None
-
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        # The optimizer's own step counter: with steps_per_execution > 1, Keras up to 3.10
-        # passes an execution's first step index here and later releases its last.
-        self.steps = int(compat.to_numpy(self.model.optimizer.iterations))
-        epoch, within = divmod(self.steps, self.steps_per_epoch)
-        self.samples = epoch * self.n_fit + min(within * self.batch_size, self.n_fit)
-        if self.target is not None and self.steps >= self.next_eval:
-            while self.next_eval <= self.steps:
-                self.next_eval += self.eval_every
-            scores = self.last_scores = evaluate(self.model, self.x_test, self.y_test)
-            self.evaluations.append({"steps": self.steps, "samples": self.samples,
-                                     "test_accuracy": float(scores["accuracy"])})
-            if scores["accuracy"] >= self.target:
-                self.reached = True
-                self.model.stop_training = True
-        if self.max_steps is not None and self.steps >= self.max_steps:
-            self.model.stop_training = True
-
-
-def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Test loss and accuracy, in at least ``steps_per_execution`` batches.
-
-    Keras 3 before 3.8 on TensorFlow returns no metrics from an evaluation shorter than one
-    compiled execution (keras-team/keras#20390; tests/test_backend_differences.py).
-    """
-    batch_size = max(1, len(x) // STEPS_PER_EXECUTION)
-    return model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
 
 
 def _random_batches(x: np.ndarray, y: np.ndarray, steps: int, batch_size: int,
@@ -160,20 +113,30 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     """Train model ``name`` by its document's recipe and evaluate it on the test set.
 
     ``epochs`` or ``steps`` replace the recipe's budget (for a random-batch recipe an epoch is
-    ``ceil(60000 / batch_size)`` steps). ``target_accuracy`` evaluates the test set four times
-    an epoch and stops at the first evaluation at or above it; the clock runs from the first
-    touch of the data to the end of the final evaluation. Towards a target the recipe's
-    validation split is still held out, but not evaluated each epoch: as in MLPerf, the
-    quality-target evaluations are the only ones timed. ``recipe`` and ``data`` override the
-    spec's recipe and the packaged MNIST (the gate tests use them to break things on purpose).
+    ``ceil(60000 / batch_size)`` steps); ``steps=N`` runs exactly N optimizer steps.
+    ``target_accuracy`` evaluates the test set four times an epoch and stops at the first
+    evaluation at or above it; the clock runs from the first touch of the data to the end of
+    the final evaluation. Towards a target the recipe's validation split is still held out, but
+    not evaluated each epoch: as in MLPerf, the quality-target evaluations are the only ones
+    timed. ``recipe`` and ``data`` override the spec's recipe and the packaged MNIST (the gate
+    tests use them to break things on purpose). Every argument is checked before any work;
+    a bad one raises :class:`~mnist_models.arguments.ArgumentError` (a ``ValueError``; a
+    ``TypeError`` too for a wrong type) naming it.
     """
+    epochs = arguments.optional_count("epochs", epochs)
+    steps = arguments.optional_count("steps", steps)
     if epochs is not None and steps is not None:
-        raise ValueError("give epochs or steps, not both")
-    for label, value in (("epochs", epochs), ("steps", steps)):
-        if value is not None and value < 1:
-            raise ValueError(f"{label} must be a positive integer, got {value}")
-    if target_accuracy is not None and not 0 < target_accuracy <= 1:
-        raise ValueError(f"target_accuracy must be in (0, 1], got {target_accuracy}")
+        raise arguments.ArgumentError(
+            f"epochs, steps: expected one of them, got both (epochs={epochs}, steps={steps})")
+    seed = arguments.seed(seed)
+    target_accuracy = arguments.accuracy("target_accuracy", target_accuracy)
+    if recipe is not None and not isinstance(recipe, Recipe):
+        raise arguments.ArgumentTypeError(
+            f"recipe: expected a Recipe or None, got {type(recipe).__name__}")
+    if data is not None:
+        data = arguments.mnist_arrays(data)
+    if verbose not in (0, 1, 2) or isinstance(verbose, bool):
+        raise arguments.ArgumentError(f"verbose: expected 0, 1 or 2, got {verbose!r}")
     spec = get_spec(name)
     recipe = recipe or spec.recipe
     started = time.perf_counter()
@@ -184,25 +147,31 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     if recipe.steps is not None:
         budget = steps or (epochs or 0) * math.ceil(len(x_train) / recipe.batch_size)
         budget = budget or recipe.steps
+        # The fit data is exactly the budget's batches: the run ends with them.
         x_fit, y_fit = _random_batches(x_train, y_train, budget, recipe.batch_size, seed)
         n_epochs, shuffle, max_steps = 1, False, None
     else:
         if target_accuracy is not None:
             validation = None
-        n_epochs, shuffle, max_steps = epochs or recipe.epochs, recipe.shuffle, steps
+        n_epochs, shuffle, budget = epochs or recipe.epochs, recipe.shuffle, steps
+        max_steps = steps
         if steps is not None:
             n_epochs = math.ceil(steps / math.ceil(len(x_fit) / recipe.batch_size))
     steps_per_epoch = math.ceil(len(x_fit) / recipe.batch_size)
+    planned = budget or n_epochs * steps_per_epoch
     compat.set_seed(seed)
     model = spec.builder()
-    # No execution longer than an epoch: Keras 3 before 3.8 then logs nothing (as in evaluate).
-    compile_model(model, recipe, min(STEPS_PER_EXECUTION, steps_per_epoch), spec.jit_compile)
-    budget_cb = _Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
-                        batch_size=recipe.batch_size, max_steps=max_steps,
-                        target=target_accuracy, x_test=x_test, y_test=y_test)
+    compile_model(model, recipe, execution_length(steps_per_epoch, budget), spec.jit_compile)
+    budget_cb = Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
+                       batch_size=recipe.batch_size, max_steps=max_steps,
+                       planned_steps=planned, target=target_accuracy, x_test=x_test,
+                       y_test=y_test)
     history = model.fit(x_fit, y_fit, batch_size=recipe.batch_size, epochs=n_epochs,
                         shuffle=shuffle, validation_data=validation, verbose=verbose,
                         callbacks=[budget_cb, *(callbacks or [])])
+    if budget is not None and not budget_cb.reached and budget_cb.steps != budget:
+        warnings.warn(f"{name}: asked for {budget} steps, Keras {compat.KERAS_VERSION} ran "
+                      f"{budget_cb.steps}", RuntimeWarning, stacklevel=2)
     # Stopped at the target: the weights are those of the evaluation that reached it.
     scores = budget_cb.last_scores if budget_cb.reached else evaluate(model, x_test, y_test)
     seconds = time.perf_counter() - started
@@ -215,6 +184,7 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
         seed=seed,
         steps=budget_cb.steps,
         history={key: [float(v) for v in values] for key, values in history.history.items()},
+        curve=budget_cb.curve,
         evaluations=budget_cb.evaluations,
         target_accuracy=target_accuracy,
         reached_target=None if target_accuracy is None else budget_cb.reached,

@@ -106,7 +106,10 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert "REGRESSION" in capsys.readouterr().out
     assert main(["bench-compare", str(tmp_path / "missing.json"), str(slow)]) == 2
     assert "no such file" in capsys.readouterr().err
-    assert main(["bench-compare", str(base), str(slow), "--threshold", "ten"]) == 2
+    with pytest.raises(SystemExit) as usage:  # a bad option is a usage error, from argparse
+        main(["bench-compare", str(base), str(slow), "--threshold", "ten"])
+    assert usage.value.code == 2
+    assert "--threshold: expected a percentage like 10%, got 'ten'" in capsys.readouterr().err
     assert parse_threshold("30%") == pytest.approx(0.3)
 
 

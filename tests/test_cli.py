@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import mnist_models
-from mnist_models.cli import main
+from mnist_models.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,36 +43,66 @@ def test_summary_prints_the_table_beside_the_document(capsys):
     assert out.count(" ok") == len(mnist_models.get_spec("lenet5_bn").layers)
 
 
-@pytest.mark.parametrize(
-    ("argv", "expected"),
-    [
-        (["train", "lenet6"], "unknown model 'lenet6'"),
-        (["train", "lenet5", "--epochs", "-1"], "--epochs: expected a positive integer"),
-        (["train", "lenet5", "--steps", "zero"], "--steps: expected a positive integer"),
-        (["train", "lenet5", "--target-accuracy", "1.5"], "expected an accuracy in (0, 1]"),
-        (["train", "lenet5", "--epochs", "1", "--steps", "5"], "not allowed with"),
-        (["summary", "resnet"], "valid names: cnn_12_20"),
-        (["check", "lenet5", "nope"], "unknown model 'nope'"),
-        (["frobnicate"], "invalid choice"),
-    ],
-)
-def test_bad_arguments_exit_2_with_one_line(capsys, argv, expected):
-    code, out, err = run(capsys, *argv)
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1 and expected in err
+# Bad arguments, files and output paths, class by class: tests/test_bad_input.py,
+# tests/test_bench_files.py and tests/test_outputs.py.
+
+LIGHT_COMMANDS = [["list"], ["list", "--json"], ["--help"], ["train", "--help"],
+                  ["train", "--epochs", "-1", "lenet5"], ["train", "lenet6"],
+                  ["reproduce", "--seed", "-1"], ["bench-compare", "missing.json", "x.json"]]
+IMPORTED_HEAVY = """
+import sys
+from mnist_models.cli import main
+try:
+    code = main(sys.argv[1:])
+except SystemExit as exit_:
+    code = exit_.code
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"keras", "tensorflow", "jax", "torch",
+                                                       "matplotlib"})
+print("HEAVY", code, heavy, file=sys.stderr)
+"""
 
 
-def test_unwritable_plot_folder_exits_2_before_training(capsys, tmp_path):
-    blocked = tmp_path / "file"
-    blocked.write_text("not a folder")
-    code, _, err = run(capsys, "train", "lenet5", "--plot", str(blocked / "plots"))
-    assert code == 2 and "not writable" in err
-    if os.geteuid() != 0:  # root writes through permission bits
-        readonly = tmp_path / "ro"
-        readonly.mkdir(mode=0o500)
-        code, _, err = run(capsys, "train", "lenet5", "--plot", str(readonly))
-        assert code == 2 and "not writable" in err
+@pytest.mark.parametrize("argv", LIGHT_COMMANDS, ids=" ".join)
+def test_commands_that_do_not_train_import_no_keras(argv):
+    # Importing Keras (and TensorFlow) takes 4-12 s here: list, help and usage errors must
+    # answer at once (`time python -m mnist_models list`: 0.6 s).
+    done = subprocess.run([sys.executable, "-c", IMPORTED_HEAVY, *argv], capture_output=True,
+                          text=True, cwd=ROOT, timeout=60, check=False)
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("HEAVY") and last.endswith("[]"), done.stderr[-2000:]
+    assert last.split()[1] in ("0", "2")
+
+
+def _option_helps(parser, command: str = "") -> list[tuple[str, str]]:
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _option_helps(sub, name)
+        elif not isinstance(action, argparse._HelpAction):
+            found.append((f"{command} {action.dest}".strip(), action.help or ""))
+    return found
+
+
+def test_help_documents_every_option_with_its_default():
+    helps = _option_helps(build_parser())
+    assert len(helps) >= 20
+    for dest, text in helps:
+        assert text, f"{dest} has no help"
+        if dest.startswith(("summary name", "train name", "bench-")) and "--" not in dest:
+            continue  # a required positional: no default to state
+        assert "(default: " in text, f"{dest}: {text!r}"
+
+
+def test_train_help_lists_every_model_with_its_budget(capsys):
+    code, out, _ = run(capsys, "train", "--help")
+    assert code == 0
+    for name in mnist_models.list_models():
+        recipe = mnist_models.get_spec(name).recipe
+        budget = f"{recipe.epochs} epochs," if recipe.epochs else f"{recipe.steps} steps,"
+        assert any(line.split()[:3] == [name, *budget.split()] for line in out.splitlines())
+    for option in ("--epochs", "--steps", "--seed", "--target-accuracy", "--json", "--plot"):
+        assert option in out
 
 
 @pytest.mark.training
@@ -115,3 +149,55 @@ def test_tolerance_table_is_what_the_readme_shows(capsys, monkeypatch):
     code, out, _ = run(capsys, "fingerprint", "--tolerance-table")
     assert code == 0
     assert out in (ROOT / "README.md").read_text()
+
+
+@pytest.mark.training
+def test_train_steps_is_exact_on_the_command_line(capsys):
+    code, out, err = run(capsys, "train", "mlp_25_25", "--steps", "3", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["steps"] == 3 and result["samples"] == 3 * 100
+
+
+#: The command as the console script runs it, plus a callback that says when training has
+#: started, so the signal lands in the middle of a fit and not while TensorFlow imports.
+INTERRUPTED_TRAIN = """
+import functools, pathlib, sys
+from mnist_models import quiet
+
+quiet.import_keras_quietly()  # first, as main() would: the test checks every line of stderr
+import keras
+from mnist_models import training
+from mnist_models.cli import main
+
+class Started(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        pathlib.Path(sys.argv[1]).touch()
+
+training.train = functools.partial(training.train, callbacks=[Started()])
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.training
+def test_ctrl_c_is_one_line_exit_130_and_leaves_no_output(tmp_path):
+    started = tmp_path / "started"
+    plots = tmp_path / "new" / "plots"
+    process = subprocess.Popen(
+        [sys.executable, "-c", INTERRUPTED_TRAIN, str(started), "train", "mlp_25_25",
+         "--epochs", "20", "--json", "--plot", str(plots)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 180
+        while not started.exists():
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "training never started"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert (process.returncode, out) == (130, ""), err
+    assert err == "mnist-models train: interrupted\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["started"]  # no plots, no folders

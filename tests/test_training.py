@@ -1,11 +1,14 @@
-"""train(): recipe defaults, determinism, time-to-accuracy, argument checks."""
+"""train(): recipe defaults, determinism, exact step budgets, the curve, time-to-accuracy,
+argument checks (the full tables: tests/test_bad_input.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from mnist_models import get_spec
+import mnist_models
+from mnist_models import get_spec, load_mnist
+from mnist_models.budget import MIN_CURVE_POINTS, execution_length
 from mnist_models.training import STEPS_PER_EXECUTION, _random_batches, train
 
 
@@ -71,3 +74,49 @@ def test_target_accuracy_stops_at_the_first_evaluation_reaching_it():
     assert result.evaluations[0]["steps"] <= steps_per_epoch / 4 + STEPS_PER_EXECUTION
     assert result.steps < 3 * steps_per_epoch
     assert result.test_accuracy == pytest.approx(accuracies[-1], abs=1e-6)
+
+
+@pytest.mark.parametrize(("steps_per_epoch", "budget"), [
+    (480, 1), (480, 3), (480, 50), (480, 479), (480, 1000), (480, 960), (844, 601), (8, 37),
+    (15, 37), (469, 199)])
+def test_execution_length_ends_an_execution_on_the_budgets_last_step(steps_per_epoch, budget):
+    length = execution_length(steps_per_epoch, budget)
+    assert 1 <= length <= min(STEPS_PER_EXECUTION, steps_per_epoch)
+    # Executions restart with each epoch, so the last epoch's steps must be whole executions.
+    assert (budget % steps_per_epoch) % length == 0
+    assert budget // length >= min(budget, MIN_CURVE_POINTS)
+
+
+@pytest.mark.parametrize(("steps_per_epoch", "budget"), [
+    (480, 300), (844, 600), (469, 200), (300, 300), (480, None), (750, None)])
+def test_gate_budgets_keep_the_execution_length_they_were_calibrated_with(steps_per_epoch,
+                                                                           budget):
+    assert execution_length(steps_per_epoch, budget) == STEPS_PER_EXECUTION
+
+
+def _small_test_set(n_train: int | None = None):
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    return (x_train[:n_train], y_train[:n_train]), (x_test[:500], y_test[:500])
+
+
+@pytest.mark.training
+@pytest.mark.parametrize("name", mnist_models.list_models())
+@pytest.mark.parametrize(("steps", "n_train"), [(3, None), (37, 1000)],
+                         ids=["3 steps", "37 steps over several epochs of 1000 images"])
+def test_steps_means_exactly_that_many_optimizer_steps(name, steps, n_train):
+    # 1000 images make an epoch of 8 to 16 steps, so the budget ends inside a later epoch.
+    result = train(name, steps=steps, seed=0, data=_small_test_set(n_train))
+    assert result.steps == steps
+    batch_size = get_spec(name).recipe.batch_size
+    assert result.samples <= steps * batch_size
+
+
+@pytest.mark.training
+def test_a_short_run_records_a_curve_not_a_dot():
+    result = train("mlp_25_25", steps=50, seed=0, data=_small_test_set())
+    steps = [point["steps"] for point in result.curve if "loss" in point]
+    assert len(steps) >= MIN_CURVE_POINTS
+    assert steps == sorted(set(steps)) and steps[-1] == 50
+    assert all(0 < point["loss"] < 10 for point in result.curve if "loss" in point)
+    # Stopped inside the first epoch: the validation at its end is on the curve too.
+    assert [point["steps"] for point in result.curve if "val_loss" in point] == [50]

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import keras
+from typing import TYPE_CHECKING
 
 from mnist_models.spec import Gate, LayerRow, ModelSpec, Recipe
 
-layers = keras.layers
+# Keras is imported inside each builder, not here: the specs below are plain data that the
+# registry, `mnist-models list` and every argument check read without importing Keras (and,
+# through it, TensorFlow's seconds of start-up).
+if TYPE_CHECKING:
+    import keras
 
 
 def cnn_12_20() -> keras.Model:
     """Conv 12@3x3, conv 20@3x3, dense 25, dense 10: document 001's convolutional net."""
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -26,6 +33,9 @@ def cnn_12_20() -> keras.Model:
 
 def cnn_64_32_32() -> keras.Model:
     """Three 'same' conv 3x3 (64, 32, 32) each with max-pool 2 'same'; document 002's CNN."""
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -50,6 +60,9 @@ def cnn_32_64() -> keras.Model:
     1 flatten layer, 2 dense layers and 1 dropout layer ... Dropout ... 20%"). Its printed code
     omits the Flatten and the Dropout; see :func:`cnn_32_64_as_printed`.
     """
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),
@@ -73,6 +86,9 @@ def cnn_32_64_as_printed() -> keras.Model:
     the model outputs (None, 4, 4, 10) with 128,906 params and cannot be fitted to the
     document's one-hot (N, 10) labels. ``tests/test_errata.py`` shows this.
     """
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import keras
+from typing import TYPE_CHECKING
 
 from mnist_models.spec import Gate, LayerRow, ModelSpec, Recipe
 
-layers = keras.layers
+# Keras is imported inside each builder, not here: the specs below are plain data that the
+# registry, `mnist-models list` and every argument check read without importing Keras (and,
+# through it, TensorFlow's seconds of start-up).
+if TYPE_CHECKING:
+    import keras
 
 
 def lenet5() -> keras.Model:
@@ -17,6 +21,9 @@ def lenet5() -> keras.Model:
     The document writes ``strides=2 padding='SAME'`` without a comma (a page-extraction typo);
     the pools are read as stride 2, 'same' padding.
     """
+    import keras
+
+    layers = keras.layers
     inputs = keras.Input(shape=(32, 32, 1), name="INPUT")
     x = layers.Conv2D(6, 5, padding="valid", activation="relu", name="C1")(inputs)
     x = layers.MaxPooling2D(pool_size=2, strides=2, padding="same", name="S1")(x)
@@ -35,6 +42,9 @@ def lenet5_bn() -> keras.Model:
     Zero-padding to 32x32 is a layer here (not preprocessing), average pooling, and a
     BatchNormalization after every conv, pool and hidden dense block, exactly as printed.
     """
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28, 1)),

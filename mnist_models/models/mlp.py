@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import keras
+from typing import TYPE_CHECKING
 
 from mnist_models.spec import Gate, LayerRow, ModelSpec, Recipe
 
-layers = keras.layers
+# Keras is imported inside each builder, not here: the specs below are plain data that the
+# registry, `mnist-models list` and every argument check read without importing Keras (and,
+# through it, TensorFlow's seconds of start-up).
+if TYPE_CHECKING:
+    import keras
 
 
 def mlp_25_25() -> keras.Model:
@@ -15,6 +19,9 @@ def mlp_25_25() -> keras.Model:
     The notebook passes ``input_shape=(784,)`` to the first Dense; here ``keras.Input`` comes
     first, which builds the same layers in Keras 2 and 3.
     """
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(784,)),
@@ -33,6 +40,9 @@ def mlp_100() -> keras.Model:
     ``Flatten(input_shape=(28, 28))`` declares (28, 28); the zoo feeds (N, 28, 28) as declared,
     which gives the same 784 features in the same order.
     """
+    import keras
+
+    layers = keras.layers
     return keras.Sequential(
         [
             keras.Input(shape=(28, 28)),

@@ -1,0 +1,124 @@
+"""Checks of the public functions' arguments, made before any work (no Keras, no TensorFlow).
+
+Each check names the parameter and what it expected, and returns the value as a plain Python
+number. A wrong type raises :class:`ArgumentTypeError` (a ``TypeError``), a value out of range
+:class:`ArgumentError` (a ``ValueError``); the command line turns either into one line on
+stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+#: The largest seed every backend takes: numpy's legacy global seed is a uint32.
+MAX_SEED = 2**32 - 1
+
+
+class ArgumentError(ValueError):
+    """An argument of a public function that is out of its range."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An argument of a public function that has the wrong type."""
+
+
+def _describe(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{type(value).__name__} {text[:50]}..."
+
+
+def _integer(name: str, value: Any, expected: str) -> int:
+    # bool is an int subclass: True epochs or a False seed are mistakes, never numbers.
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise ArgumentTypeError(f"{name}: expected {expected}, got {type(value).__name__} "
+                                f"{_describe(value)}")
+    return int(value)
+
+
+def positive_count(name: str, value: Any) -> int:
+    """``value`` as an int >= 1 (epochs, steps)."""
+    number = _integer(name, value, "a positive integer")
+    if number < 1:
+        raise ArgumentError(f"{name}: expected a positive integer, got {number}")
+    return number
+
+
+def optional_count(name: str, value: Any) -> int | None:
+    """``None``, or ``value`` as an int >= 1."""
+    return None if value is None else positive_count(name, value)
+
+
+def seed(value: Any, name: str = "seed") -> int:
+    """``value`` as a seed: an integer in [0, 2**32 - 1]."""
+    expected = f"an integer in [0, {MAX_SEED}]"
+    number = _integer(name, value, expected)
+    if not 0 <= number <= MAX_SEED:
+        raise ArgumentError(f"{name}: expected {expected}, got {number}")
+    return number
+
+
+def accuracy(name: str, value: Any) -> float | None:
+    """``None``, or ``value`` as an accuracy in (0, 1]."""
+    if value is None:
+        return None
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ArgumentTypeError(f"{name}: expected a number in (0, 1], got "
+                                f"{type(value).__name__} {_describe(value)}")
+    number = float(value)
+    if math.isnan(number) or not 0 < number <= 1:
+        raise ArgumentError(f"{name}: expected a number in (0, 1], got {number}")
+    return number
+
+
+def model_names(value: Any, name: str = "names") -> list[str] | None:
+    """``None``, or a list of model names (each checked against the registry)."""
+    from mnist_models.registry import get_spec
+
+    if value is None:
+        return None
+    # A bare string is a sequence too: reproduce("lenet5") would run models 'l', 'e', ...
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence):
+        raise ArgumentTypeError(f"{name}: expected a list of model names, got "
+                                f"{type(value).__name__} {_describe(value)}")
+    for item in value:
+        get_spec(item)
+    return list(value)
+
+
+def mnist_arrays(data: Any, name: str = "data") -> tuple[tuple[Any, Any], tuple[Any, Any]]:
+    """``((x_train, y_train), (x_test, y_test))`` with images and labels of equal lengths.
+
+    Dtypes, shapes and label values are the preprocessing steps' checks; this one is the
+    pairing, which they cannot see (each step gets one array).
+    """
+    expected = "((x_train, y_train), (x_test, y_test))"
+    try:
+        (x_train, y_train), (x_test, y_test) = data
+    except (TypeError, ValueError):
+        raise ArgumentTypeError(f"{name}: expected {expected}, got {type(data).__name__} "
+                                f"{_describe(data)}") from None
+    for split, images, labels in (("training", x_train, y_train), ("test", x_test, y_test)):
+        lengths = [_length(name, f"{split} {part}", array)
+                   for part, array in (("images", images), ("labels", labels))]
+        if lengths[0] != lengths[1]:
+            raise ArgumentError(f"{name}: {split} images and labels differ in length: "
+                                f"{lengths[0]} images, {lengths[1]} labels")
+        if lengths[0] == 0:
+            raise ArgumentError(f"{name}: the {split} set is empty")
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _length(name: str, what: str, array: Any) -> int:
+    # len(), not np.shape(): that would copy a list of images into a new array to measure it.
+    try:
+        if isinstance(array, str | bytes | Mapping):
+            raise TypeError
+        return len(array)
+    except TypeError:  # no len(), or a 0-d array
+        raise ArgumentTypeError(f"{name}: expected the {what} as an array of rank >= 1, got "
+                                f"{type(array).__name__} {_describe(array)}") from None

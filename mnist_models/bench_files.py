@@ -1,0 +1,129 @@
+"""pytest-benchmark JSON files as ``bench-compare`` and ``bench-report`` read them.
+
+A benchmark file is whatever a user points a command at: another tool's JSON, a file cut short,
+one edited by hand. Every field the commands use is checked here for its type and range, so a
+malformed file of any shape is a :class:`BaselineError` naming the file and the field, never a
+``KeyError`` or ``TypeError`` from deep inside a command.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: What bench-report labels a run with, from ``machine_info["mnist_models"]`` (the suite also
+#: records thread settings and more there, which no command reads).
+MACHINE_KEYS = ("environment", "backend", "keras", "tensorflow", "jax", "torch")
+
+
+class BaselineError(ValueError):
+    """A benchmark file that is unreadable, not pytest-benchmark JSON, or incomparable."""
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark of a run: its round times (if saved) and what the suite recorded."""
+
+    name: str
+    rounds: np.ndarray | None
+    mean: float | None
+    stddev: float | None
+    extra_info: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One benchmark file: its benchmarks and the :data:`MACHINE_KEYS` of its machine_info."""
+
+    path: Path
+    benchmarks: list[Benchmark]
+    machine: dict[str, str] = field(default_factory=dict)
+
+
+def read_run(path: str | Path) -> Run:
+    """Read and check a ``pytest --benchmark-json`` file."""
+    path = Path(path)
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise BaselineError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise BaselineError(f"{path}: not readable JSON ({error})") from None
+    if not isinstance(document, dict) or not isinstance(document.get("benchmarks"), list):
+        raise BaselineError(f"{path}: expected pytest-benchmark JSON with a 'benchmarks' list")
+    machine_info = _mapping(path, "machine_info", document.get("machine_info", {}))
+    machine = _mapping(path, "machine_info.mnist_models", machine_info.get("mnist_models", {}))
+    for key in MACHINE_KEYS:
+        if key in machine and not isinstance(machine[key], str):
+            raise BaselineError(f"{path}: machine_info.mnist_models.{key}: expected a string, "
+                                f"got {type(machine[key]).__name__}")
+    benchmarks = [_benchmark(path, index, entry)
+                  for index, entry in enumerate(document["benchmarks"])]
+    names = [benchmark.name for benchmark in benchmarks]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise BaselineError(f"{path}: benchmark {repeated[0]} appears more than once")
+    return Run(path, benchmarks, {key: machine[key] for key in MACHINE_KEYS if key in machine})
+
+
+def _benchmark(path: Path, index: int, entry: Any) -> Benchmark:
+    where = f"benchmarks[{index}]"
+    entry = _mapping(path, where, entry)
+    name = entry.get("fullname")
+    if not isinstance(name, str) or not name:
+        raise BaselineError(f"{path}: {where}.fullname: expected the benchmark's name, got "
+                            f"{type(name).__name__ if name is not None else 'nothing'}")
+    stats = _mapping(path, f"{name}: stats", entry.get("stats", {}))
+    extra_info = _mapping(path, f"{name}: extra_info", entry.get("extra_info", {}))
+    rounds = None
+    if "data" in stats:
+        data = stats["data"]
+        values = [_finite(value) for value in data] if isinstance(data, list) else [None]
+        if None in values:
+            raise BaselineError(f"{path}: {name}: stats.data: expected a list of round times "
+                                "in seconds")
+        rounds = np.asarray(values, dtype=float)
+    mean, stddev = (_optional_number(path, f"{name}: stats.{key}", stats.get(key))
+                    for key in ("mean", "stddev"))
+    return Benchmark(name, rounds, mean, stddev, extra_info)
+
+
+def _mapping(path: Path, where: str, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise BaselineError(f"{path}: {where}: expected a JSON object, got "
+                            f"{type(value).__name__}")
+    return value
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a finite float; ``None`` for anything else (true is not a number)."""
+    if not isinstance(value, numbers.Real) or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _optional_number(path: Path, where: str, value: Any) -> float | None:
+    if value is None:
+        return None
+    number = _finite(value)
+    if number is None:
+        raise BaselineError(f"{path}: {where}: expected a finite number, got {value!r:.40}")
+    return number
+
+
+def positive_number(path: Path, where: str, value: Any) -> float:
+    """``value`` as a finite number > 0, or a :class:`BaselineError` naming ``where``."""
+    number = _optional_number(path, where, value)
+    if number is None or number <= 0:
+        raise BaselineError(f"{path}: {where}: expected a positive number, got {value!r:.40}")
+    return number
