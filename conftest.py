@@ -11,6 +11,7 @@ Tiers (timm style, chosen by marker):
 
 from __future__ import annotations
 
+import gc
 import os
 
 # TensorFlow prints its C++ start-up chatter before any Python logging is configured.
@@ -42,6 +43,16 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 def pytest_configure(config: pytest.Config) -> None:
     for name, help_text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {help_text}")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Keras and TensorFlow leave several hundred thousand long-lived objects that every full
+    # collection scans again, and the tests build models by the hundred. Freezing what exists
+    # after collection and collecting the youngest generation less often took a fifth off
+    # tests/test_fast_tier_catches_breaks.py (27.2 s -> 22.3 s here); results do not change.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 def _gpu_available() -> bool:
