@@ -87,6 +87,13 @@ def test_execution_length_ends_an_execution_on_the_budgets_last_step(steps_per_e
     assert budget // length >= min(budget, MIN_CURVE_POINTS)
 
 
+@pytest.mark.parametrize("budget", [37, 50, 300, 301])
+def test_a_run_of_one_epoch_of_exactly_its_budget_ends_on_an_execution_boundary(budget):
+    """Document 004's random batches: the data ends with the budget, and Keras 3 before 3.8
+    ran one step too many when it ended inside an execution (seen on 3.3.3 and 3.5.0)."""
+    assert budget % execution_length(budget, budget) == 0
+
+
 @pytest.mark.parametrize(("steps_per_epoch", "budget"), [
     (480, 300), (844, 600), (469, 200), (300, 300), (480, None), (750, None)])
 def test_gate_budgets_keep_the_execution_length_they_were_calibrated_with(steps_per_epoch,
