@@ -16,12 +16,9 @@ from collections.abc import Iterator, Sequence
 
 
 def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(cell) for cell in row] for row in [header, *rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    for index, row in enumerate(cells):
-        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-        if index == 0:
-            print("  ".join("-" * width for width in widths).rstrip())
+    from mnist_models.text_table import aligned
+
+    print(aligned(header, rows))
 
 
 def cmd_list(args: argparse.Namespace) -> int:

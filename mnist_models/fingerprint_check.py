@@ -17,6 +17,7 @@ from mnist_models import compat, goldens, tolerances
 from mnist_models.fingerprint import fingerprint, golden_key, stages
 from mnist_models.goldens import Deviation, Fingerprint
 from mnist_models.spec import ModelSpec
+from mnist_models.text_table import aligned
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,10 @@ def moved_message(rows: Sequence[Verdict]) -> str:
 
 def table(rows: Sequence[Verdict]) -> str:
     """One line per model and quantity, aligned, for the command line."""
-    header = ("model", "quantity", "worst at", "golden", "now", "deviation", "tolerance", "")
-    cells = [header] + [
-        (r.deviation.model, r.deviation.quantity, r.deviation.where, r.deviation.golden,
-         r.deviation.now, f"{r.deviation.deviation:.2e}", f"{r.tolerance:.1e}",
-         "MOVED" if r.moved else "ok") for r in rows]
-    widths = [max(len(str(row[i])) for row in cells) for i in range(len(header))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-             for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return aligned(("model", "quantity", "worst at", "golden", "now", "deviation", "tolerance", ""),
+                   [(r.deviation.model, r.deviation.quantity, r.deviation.where,
+                     r.deviation.golden, r.deviation.now, f"{r.deviation.deviation:.2e}",
+                     f"{r.tolerance:.1e}", "MOVED" if r.moved else "ok") for r in rows])
 
 
 def check(specs: Sequence[ModelSpec]) -> tuple[list[Verdict], int]:
