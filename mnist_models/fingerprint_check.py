@@ -8,7 +8,7 @@ from __future__ import annotations
 import platform
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,10 +43,11 @@ def provenance(command: str) -> dict[str, Any]:
     }
 
 
-def golden_of(spec: ModelSpec, golden_file: Path = goldens.GOLDEN_FILE) -> Fingerprint:
-    """``spec``'s golden fingerprint; a :class:`~mnist_models.goldens.GoldenError` naming the
-    command that writes it if there is none."""
-    stored, _ = goldens.read_goldens(golden_file)
+def golden_of(spec: ModelSpec, stored: Mapping[str, Fingerprint],
+              golden_file: Path = goldens.GOLDEN_FILE) -> Fingerprint:
+    """``spec``'s golden among the ``stored`` ones; a
+    :class:`~mnist_models.goldens.GoldenError` naming the command that writes it if there is
+    none."""
     key = golden_key(spec)
     if key not in stored:
         raise goldens.GoldenError(f"no golden fingerprint {key!r} in {golden_file}; write one "
@@ -63,15 +64,25 @@ def verdicts(spec: ModelSpec, now: Fingerprint | None = None,
     ``fail_fast`` stops computing at the first part (schedule, forward pass, training steps)
     that moved; the parts after it are then reported as the golden's own.
     """
-    golden = golden_of(spec, golden_file)
+    stored, _ = goldens.read_goldens(golden_file)
     calibration = tolerances.read_calibration(calibration_file, missing_calibration_ok)
+    return _compare(spec, golden_of(spec, stored, golden_file), calibration, now, fail_fast)
+
+
+def _compare(spec: ModelSpec, golden: Fingerprint, calibration: Mapping[str, Any],
+             now: Fingerprint | None = None, fail_fast: bool = False) -> list[Verdict]:
     candidates = [now] if now is not None else stages(spec, golden if fail_fast else None)
     for candidate in candidates:
-        rows = [Verdict(row, tolerances.tolerance(calibration, row.model, row.quantity))
-                for row in goldens.deviations(golden, candidate)]
+        rows = _rows(golden, candidate, calibration)
         if any(row.moved for row in rows):
             break
     return rows
+
+
+def _rows(golden: Fingerprint, now: Fingerprint,
+          calibration: Mapping[str, Any]) -> list[Verdict]:
+    return [Verdict(row, tolerances.tolerance(calibration, row.model, row.quantity))
+            for row in goldens.deviations(golden, now)]
 
 
 def moved_message(rows: Sequence[Verdict]) -> str:
@@ -95,13 +106,13 @@ def check(specs: Sequence[ModelSpec]) -> tuple[list[Verdict], int]:
     """Every spec against its golden: the verdicts and the exit code (1 if anything moved)."""
     # Every golden and the calibration are read before any model is built: a missing one is
     # an error at once, not after minutes of work.
-    for spec in specs:
-        golden_of(spec)
-    tolerances.read_calibration()
+    stored, _ = goldens.read_goldens()
+    wanted = [golden_of(spec, stored) for spec in specs]
+    calibration = tolerances.read_calibration()
     rows = []
-    for index, spec in enumerate(specs, 1):
+    for index, (spec, golden) in enumerate(zip(specs, wanted, strict=True), 1):
         print(f"[{index}/{len(specs)}] {spec.name}", file=sys.stderr, flush=True)
-        rows.extend(verdicts(spec))
+        rows.extend(_compare(spec, golden, calibration))
     return rows, int(any(row.moved for row in rows))
 
 
@@ -120,16 +131,18 @@ def write(specs: Sequence[ModelSpec], command: str) -> tuple[list[Verdict], list
         specs = [spec for spec in specs if golden_key(spec) != spec.name]
     fresh = {golden_key(spec): fingerprint(spec) for spec in specs}
     calibration = tolerances.read_calibration(missing_ok=True)
-    rows = [Verdict(row, tolerances.tolerance(calibration, name, row.quantity))
-            for name, now in fresh.items() if name in stored
-            for row in goldens.deviations(stored[name], now)]
+    rows = [row for name, now in fresh.items() if name in stored
+            for row in _rows(stored[name], now, calibration)]
     goldens.write_goldens(fresh, provenance(command))
     return rows, sorted(fresh)
 
 
 def calibrate(specs: Sequence[ModelSpec], environment: str, command: str) -> list[Verdict]:
     """Measure this environment's deviations from the goldens and store them under its name."""
-    rows = [row for spec in specs for row in verdicts(spec, missing_calibration_ok=True)]
+    stored, _ = goldens.read_goldens()
+    calibration = tolerances.read_calibration(missing_ok=True)
+    rows = [row for spec in specs
+            for row in _compare(spec, golden_of(spec, stored), calibration)]
     tolerances.record_environment(environment, [row.deviation for row in rows],
                                   provenance(command))
     return rows
