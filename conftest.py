@@ -40,6 +40,15 @@ settings.register_profile("dev", deadline=None, max_examples=50)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # Under pytest-xdist (`pytest -n N`), wall-clock tests must not share the machine with one
+    # another, so they carry one xdist_group (below); that grouping only holds with
+    # --dist loadgroup, which `-n` alone does not choose.
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     for name, help_text in MARKERS.items():
         config.addinivalue_line("markers", f"{name}: {help_text}")
@@ -65,7 +74,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     opted_in = "reproduce" in (config.getoption("-m") or "")
     skip_reproduce = pytest.mark.skip(reason="full document recipe; opt in with -m reproduce")
     has_gpu = None
+    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
+        if xdist and "timing" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("timing"))
         if "reproduce" in item.keywords and not opted_in:
             item.add_marker(skip_reproduce)
         if "gpu" in item.keywords:
