@@ -150,7 +150,11 @@ def test_a_bad_slowdown_is_a_clear_error(monkeypatch, text):
 
 def _bench(tmp_path: Path, label: str, extra_work: float = 0.0) -> Path:
     out = tmp_path / f"{label}.json"
-    env = {**os.environ, "MNIST_MODELS_BENCH_EXTRA_WORK": str(extra_work)}
+    # Under pytest -n, the worker's PYTEST_XDIST_* variables would make pytest-benchmark in the
+    # child think it is an xdist worker too, and refuse --benchmark-only.
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("PYTEST_XDIST")}
+    env["MNIST_MODELS_BENCH_EXTRA_WORK"] = str(extra_work)
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "benchmarks/test_throughput.py", "-q",
          "-p", "no:cacheprovider", "-k", "test_train and lenet5_bn", "--benchmark-only",
