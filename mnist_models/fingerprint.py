@@ -37,8 +37,10 @@ from mnist_models.data import load_mnist
 from mnist_models.fingerprint_weights import cancelled_by_batchnorm, fill_weights
 from mnist_models.goldens import Fingerprint
 from mnist_models.preprocessing import preprocess_images, preprocess_labels
+from mnist_models.recipe_data import fit_and_validation
+from mnist_models.registry import build
 from mnist_models.spec import ModelSpec
-from mnist_models.training import compile_model, fit_and_validation
+from mnist_models.training import compile_model
 
 if TYPE_CHECKING:
     import keras
@@ -102,7 +104,7 @@ def stages(spec: ModelSpec, golden: Fingerprint | None = None) -> Iterator[Finge
         now = dataclasses.replace(golden, model=now.model, schedule=now.schedule)
         yield now
     compat.clear_session()
-    model = spec.builder()
+    model = build(spec)
     fill_weights(model, spec.name)
     images = preprocess_images(x_test[:FORWARD_IMAGES], recipe.image_steps)
     forward = compat.to_numpy(model(images, training=False)).astype(np.float64)

@@ -26,7 +26,7 @@ def test_as_printed_cannot_fit_one_hot_labels():
 
 
 def test_described_model_fits_the_same_labels():
-    model = mnist_models.build("cnn_32_64", seed=0)
+    model = mnist_models.build(mnist_models.get_spec("cnn_32_64"), seed=0)
     model.compile(optimizer="adam", loss="categorical_crossentropy")
     x = np.zeros((4, 28, 28, 1), np.float32)
     y = np.eye(10, dtype=np.float32)[[0, 1, 2, 3]]
