@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-import keras
 import numpy as np
 
 from mnist_models.recipe_data import prepare
@@ -36,21 +35,6 @@ WARMUP_CALLS = 3
 #: is at the mercy of every scheduler tick, a 100 ms round much less so (50 ms rounds gave a
 #: median CV of 4.6% over the suite, 100 ms rounds with GC off 3.3%, in back-to-back runs).
 ROUND_SECONDS = 0.1
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Seconds of each epoch of a ``fit``, for the scripts that time whole epochs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seconds: list[float] = []
-        self.started = 0.0
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self.started)
 
 
 @dataclass
