@@ -17,30 +17,33 @@ CNN_32_64_AS_PRINTED_OUTPUT = (4, 4, 10)
 CNN_32_64_AS_PRINTED_PARAMS = 128906
 
 
+#: The layers document 003's text lists and its printed code leaves out.
+LEFT_OUT_OF_THE_PRINT = ("Flatten", "Dropout")
+
+
 def cnn_32_64_as_printed() -> keras.Model:
-    """Document 003's code exactly as printed: no Flatten, no Dropout.
+    """Document 003's code exactly as printed: the described model without its Flatten and
+    its Dropout, every other layer and setting the same.
 
     Without the Flatten the Dense layers act on the last axis of the (4, 4, 64) feature map, so
     the model outputs (None, 4, 4, 10) with 128,906 params and cannot be fitted to the
     document's one-hot (N, 10) labels.
     """
-    layers = keras.layers
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(32, kernel_size=(5, 5), activation="relu", name="conv2d"),
-            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d"),
-            layers.Conv2D(64, kernel_size=(5, 5), activation="relu", name="conv2d_1"),
-            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d_1"),
-            layers.Dense(1024, activation="relu", name="dense"),
-            layers.Dense(10, activation="softmax", name="dense_1"),
-        ],
-        name="cnn_32_64_as_printed",
-    )
+    config = mnist_models.build(mnist_models.get_spec("cnn_32_64")).get_config()
+    config["name"] = "cnn_32_64_as_printed"
+    config["layers"] = [layer for layer in config["layers"]
+                        if layer["class_name"] not in LEFT_OUT_OF_THE_PRINT]
+    for layer in config["layers"]:
+        # A stored build shape would pin the Dense layers to the Flatten's 1024 features.
+        layer.pop("build_config", None)
+    return keras.Sequential.from_config(config)
 
 
 def test_as_printed_outputs_a_feature_map_not_class_scores():
     model = cnn_32_64_as_printed()
+    # The printed code's layers, in its order.
+    assert [type(layer).__name__ for layer in model.layers] == [
+        "Conv2D", "MaxPooling2D", "Conv2D", "MaxPooling2D", "Dense", "Dense"]
     assert tuple(model.outputs[0].shape)[1:] == CNN_32_64_AS_PRINTED_OUTPUT
     assert model.count_params() == CNN_32_64_AS_PRINTED_PARAMS
     assert "cnn_32_64_as_printed" not in mnist_models.list_models()
