@@ -9,7 +9,7 @@ import pytest
 import mnist_models
 from mnist_models import get_spec, load_mnist
 from mnist_models.budget import MIN_CURVE_POINTS, execution_length
-from mnist_models.recipe_data import random_batches
+from mnist_models.recipe_data import prepare, random_batches
 from mnist_models.training import STEPS_PER_EXECUTION, train
 
 
@@ -37,6 +37,19 @@ def test_random_batches_sample_with_replacement_like_document_004():
     assert len(np.unique(xb[:100])) < 100  # with replacement: repeats within a batch
     again, _ = random_batches(x, y, steps=300, batch_size=100, seed=98)
     np.testing.assert_array_equal(xb, again)
+
+
+def test_a_limited_prepare_is_the_start_of_the_full_one():
+    # The benchmarks time the first batch of what train() fits on, not data made another way.
+    recipe = get_spec("lenet5").recipe  # padded, scaled, sparse: every kind of step
+    small = load_mnist()
+    small = tuple((x[:300], y[:300]) for x, y in small)
+    (x_train, y_train), (x_test, _) = prepare(recipe, small)
+    (x_few, y_few), (x_few_test, _) = prepare(recipe, small, limit=7)
+    assert x_few.shape == (7, *x_train.shape[1:]) and len(x_few_test) == 7
+    np.testing.assert_array_equal(x_few, x_train[:7])
+    np.testing.assert_array_equal(y_few, y_train[:7])
+    np.testing.assert_array_equal(x_few_test, x_test[:7])
 
 
 @pytest.mark.training
