@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from mnist_models import get_spec
-from mnist_models.benchmarking import _batch, iterations_per_round, median_seconds
+from mnist_models.benchmarking import iterations_per_round, median_seconds
+from mnist_models.recipe_data import prepare
 
 torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer extra")
 
@@ -21,10 +22,10 @@ ROUNDS = 30
 def test_torch_train(benchmark, name):
     torch.set_num_threads(1)  # the same single intra-op thread the Keras benchmarks use
     spec = get_spec(name)
-    x, y = _batch(name, spec.recipe.batch_size)
+    (x, y), _ = prepare(spec.recipe, limit=spec.recipe.batch_size)
     x, y = as_nchw(x), torch.from_numpy(y.argmax(1))
-    model = torch_model(name)
-    optimizer = torch_optimizer(model, name)
+    model = torch_model(spec)
+    optimizer = torch_optimizer(model, spec)
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def step() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnist_models import compat, list_models
+from mnist_models import compat, get_spec, list_models
 from mnist_models.benchmarking import INFER_BATCHES, Workload, inference, train_step
 
 MODELS = list_models()
@@ -35,10 +35,10 @@ def _run(benchmark, workload: Workload) -> None:
 
 @pytest.mark.parametrize("name", MODELS)
 def test_train(benchmark, name):
-    _run(benchmark, train_step(name))
+    _run(benchmark, train_step(get_spec(name)))
 
 
 @pytest.mark.parametrize("batch_size", INFER_BATCHES)
 @pytest.mark.parametrize("name", MODELS)
 def test_infer(benchmark, name, batch_size):
-    _run(benchmark, inference(name, batch_size))
+    _run(benchmark, inference(get_spec(name), batch_size))

@@ -46,7 +46,7 @@ def main() -> int:
         gate = get_spec(name).gate
         runs = []
         for seed in range(args.seeds):
-            result = run_gate(name, seed=seed)
+            result = run_gate(get_spec(name), seed=seed)
             runs.append({"seed": seed, "test_accuracy": result.test_accuracy,
                          "seconds": round(result.seconds, 2)})
             print(f"{name} seed {seed}: {result.test_accuracy:.4f} "

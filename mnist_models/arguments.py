@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from mnist_models.spec import ModelSpec
+
 #: The largest seed every backend takes: numpy's legacy global seed is a uint32.
 MAX_SEED = 2**32 - 1
 
@@ -75,19 +77,24 @@ def accuracy(name: str, value: Any) -> float | None:
     return number
 
 
-def model_names(value: Any, name: str = "names") -> list[str] | None:
-    """``None``, or a list of model names (each checked against the registry)."""
-    from mnist_models.registry import get_spec
+def model_spec(value: Any, name: str = "spec") -> ModelSpec:
+    """``value`` if it is a :class:`~mnist_models.spec.ModelSpec`; a name is resolved at the
+    edge, with :func:`mnist_models.get_spec`, and never again below it."""
+    if not isinstance(value, ModelSpec):
+        raise ArgumentTypeError(f"{name}: expected a ModelSpec (mnist_models.get_spec(name)), "
+                                f"got {type(value).__name__} {_describe(value)}")
+    return value
 
+
+def model_specs(value: Any, name: str = "specs") -> list[ModelSpec] | None:
+    """``None``, or a list of :class:`~mnist_models.spec.ModelSpec` (each one checked)."""
     if value is None:
         return None
     # A bare string is a sequence too: reproduce("lenet5") would run models 'l', 'e', ...
     if isinstance(value, str | bytes) or not isinstance(value, Sequence):
-        raise ArgumentTypeError(f"{name}: expected a list of model names, got "
+        raise ArgumentTypeError(f"{name}: expected a list of ModelSpecs, got "
                                 f"{type(value).__name__} {_describe(value)}")
-    for item in value:
-        get_spec(item)
-    return list(value)
+    return [model_spec(item, name) for item in value]
 
 
 def mnist_arrays(data: Any, name: str = "data") -> tuple[tuple[Any, Any], tuple[Any, Any]]:

@@ -12,12 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-import keras
 import numpy as np
 
-from mnist_models.data import load_mnist
-from mnist_models.preprocessing import preprocess_images, preprocess_labels
-from mnist_models.registry import build, get_spec
+from mnist_models.recipe_data import prepare
+from mnist_models.registry import build
+from mnist_models.spec import ModelSpec
 from mnist_models.training import compile_model
 
 #: Threads the benchmarks pin TensorFlow to (intra-op, inter-op): one each. On this 2-core
@@ -38,21 +37,6 @@ WARMUP_CALLS = 3
 ROUND_SECONDS = 0.1
 
 
-class EpochTimer(keras.callbacks.Callback):
-    """Seconds of each epoch of a ``fit``, for the scripts that time whole epochs."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.seconds: list[float] = []
-        self.started = 0.0
-
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self.started = time.perf_counter()
-
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        self.seconds.append(time.perf_counter() - self.started)
-
-
 @dataclass
 class Workload:
     """A timed call and what it processes per call."""
@@ -63,13 +47,6 @@ class Workload:
     params: int
     call: Callable[[], object]
     iterations: int = 1
-
-
-def _batch(name: str, size: int) -> tuple[np.ndarray, np.ndarray]:
-    recipe = get_spec(name).recipe
-    (x, y), _ = load_mnist()
-    return (preprocess_images(x[:size], recipe.image_steps),
-            preprocess_labels(y[:size], recipe.label_encoding))
 
 
 def median_seconds(call: Callable[[], object], repeats: int = 20) -> float:
@@ -139,19 +116,18 @@ def _warm(workload: Workload) -> Workload:
     return workload
 
 
-def train_step(name: str) -> Workload:
+def train_step(spec: ModelSpec) -> Workload:
     """One optimizer step at the recipe's batch size, compiled and warmed up."""
-    spec = get_spec(name)
-    model = build(name, seed=0)
+    model = build(spec, seed=0)
     compile_model(model, spec.recipe, steps_per_execution=1, jit_compile=spec.jit_compile)
-    x, y = _batch(name, spec.recipe.batch_size)
-    return _warm(Workload(name, "train", spec.recipe.batch_size, spec.total_params,
+    (x, y), _ = prepare(spec.recipe, limit=spec.recipe.batch_size)
+    return _warm(Workload(spec.name, "train", spec.recipe.batch_size, spec.total_params,
                           lambda: model.train_on_batch(x, y)))
 
 
-def inference(name: str, batch_size: int) -> Workload:
+def inference(spec: ModelSpec, batch_size: int) -> Workload:
     """``predict_on_batch`` at ``batch_size``, warmed up."""
-    model = build(name, seed=0)
-    x, _ = _batch(name, batch_size)
-    return _warm(Workload(name, "infer", batch_size, get_spec(name).total_params,
+    model = build(spec, seed=0)
+    (x, _), _ = prepare(spec.recipe, limit=batch_size)
+    return _warm(Workload(spec.name, "infer", batch_size, spec.total_params,
                           lambda: model.predict_on_batch(x)))

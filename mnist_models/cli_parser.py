@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mnist_models import arguments, commands
+from mnist_models.spec import ModelSpec
 
 EXIT_USAGE = 2
 
@@ -38,10 +39,11 @@ def _argument_type(check: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 @_argument_type
-def model_name(text: str) -> str:
+def model_spec(text: str) -> ModelSpec:
+    """The edge where a model's name is resolved: commands get its spec, never the name."""
     from mnist_models.registry import get_spec
 
-    return get_spec(text).name
+    return get_spec(text)
 
 
 @_argument_type
@@ -90,15 +92,12 @@ def threshold(text: str) -> float:
 
 def _models_epilog() -> str:
     """The zoo, one line a model, with the budget its recipe trains by default."""
-    from mnist_models.registry import get_spec, list_models
+    from mnist_models.registry import all_specs
 
     lines = ["models (NAME), with the budget and batch size of their document's recipe:"]
-    for name in list_models():
-        spec = get_spec(name)
-        recipe = spec.recipe
-        budget = f"{recipe.epochs} epochs" if recipe.epochs else f"{recipe.steps} steps"
-        lines.append(f"  {name:<13} {budget:>10}, batch {recipe.batch_size:<4} "
-                     f"{spec.description}")
+    for spec in all_specs():
+        lines.append(f"  {spec.name:<13} {spec.recipe.budget():>10}, batch "
+                     f"{spec.recipe.batch_size:<4} {spec.description}")
     return "\n".join(lines)
 
 
@@ -112,7 +111,7 @@ def _add(commands_: argparse._SubParsersAction, name: str, help_text: str,
 
 
 def _names(parser: argparse.ArgumentParser, verb: str) -> None:
-    parser.add_argument("names", nargs="*", type=model_name, metavar="NAME",
+    parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",
                         help=f"models to {verb} (default: every model; see "
                         "`mnist-models list`)")
 
@@ -132,12 +131,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = _add(sub, "summary", "a model's layer table beside its document's; exit 1 if "
                    "they differ", epilog=_models_epilog())
-    summary.add_argument("name", type=model_name, metavar="NAME", help="the model")
+    summary.add_argument("spec", type=model_spec, metavar="NAME", help="the model")
     summary.set_defaults(func=commands.cmd_summary)
 
     train = _add(sub, "train", "train a model by its document's recipe, then evaluate it on "
                  "the 10,000 test images", epilog=_models_epilog())
-    train.add_argument("name", type=model_name, metavar="NAME", help="the model (below)")
+    train.add_argument("spec", type=model_spec, metavar="NAME", help="the model (below)")
     budget = train.add_mutually_exclusive_group()
     budget.add_argument("--epochs", type=positive_int, metavar="N",
                         help="train N epochs, passes over the training set (default: the "

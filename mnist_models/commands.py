@@ -22,9 +22,9 @@ def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from mnist_models.registry import get_spec, list_models
+    from mnist_models.registry import all_specs
 
-    specs = [get_spec(name) for name in list_models()]
+    specs = all_specs()
     if args.json:
         print(json.dumps([
             {"model": s.name, "document": s.document, "params": s.total_params,
@@ -42,10 +42,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from mnist_models.architecture import layer_table, table_mismatches
-    from mnist_models.registry import build, get_spec
+    from mnist_models.registry import build
 
-    spec = get_spec(args.name)
-    model = build(spec.name, seed=0)
+    spec = args.spec
+    model = build(spec, seed=0)
     built = layer_table(model)
     rows = []
     for index in range(max(len(built), len(spec.layers))):
@@ -89,15 +89,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     from mnist_models.training import train
 
     with _progress_to(args.json) as verbose:
-        result = train(args.name, epochs=args.epochs, steps=args.steps, seed=args.seed,
+        result = train(args.spec, epochs=args.epochs, steps=args.steps, seed=args.seed,
                        target_accuracy=args.target_accuracy, verbose=verbose)
     if args.plot:
         from mnist_models.data import load_mnist
         from mnist_models.plots import write_plots
-        from mnist_models.registry import get_spec
-        from mnist_models.training import prepare
+        from mnist_models.recipe_data import prepare
 
-        _, (x_test, _) = prepare(get_spec(args.name).recipe)
+        _, (x_test, _) = prepare(args.spec.recipe)
         _, (_, labels) = load_mnist()
         predicted = result.keras_model.predict(x_test, batch_size=1000, verbose=0).argmax(1)
         written = write_plots(result, labels, predicted, args.plot)
@@ -118,17 +117,17 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from mnist_models.architecture import table_mismatches
     from mnist_models.gates import gate_threshold, run_gate
-    from mnist_models.registry import build, get_spec, list_models
+    from mnist_models.registry import all_specs, build
 
-    names = args.names or list_models()
+    specs = args.specs or all_specs()
     rows, failed = [], False
-    for index, name in enumerate(names, 1):
-        spec = get_spec(name)
-        print(f"[{index}/{len(names)}] {name}: checking architecture and training its gate",
+    for index, spec in enumerate(specs, 1):
+        name = spec.name
+        print(f"[{index}/{len(specs)}] {name}: checking architecture and training its gate",
               file=sys.stderr, flush=True)
-        problems = table_mismatches(build(name, seed=0), spec)
-        result = run_gate(name)
-        threshold = gate_threshold(name)
+        problems = table_mismatches(build(spec, seed=0), spec)
+        result = run_gate(spec)
+        threshold = gate_threshold(spec)
         passed = result.test_accuracy >= threshold
         failed |= bool(problems) or not passed
         rows.append([name, f"{spec.total_params:,}", "ok" if not problems else "DIFFERS",
@@ -145,14 +144,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from mnist_models.reproduction import reproduce
 
-    return reproduce(args.names or None, markdown_path=args.markdown, seed=args.seed)
+    return reproduce(args.specs or None, markdown_path=args.markdown, seed=args.seed)
 
 
 def cmd_fingerprint(args: argparse.Namespace) -> int:
     from mnist_models import fingerprint_check
-    from mnist_models.registry import get_spec, list_models
+    from mnist_models.registry import all_specs
 
-    specs = [get_spec(name) for name in args.names or list_models()]
+    specs = args.specs or all_specs()
     command = "mnist-models fingerprint " + " ".join(sys.argv[2:])
     # A missing or broken golden file is a GoldenError: main() makes it one line, exit 2.
     if args.tolerance_table:

@@ -36,9 +36,10 @@ from mnist_models import compat
 from mnist_models.data import load_mnist
 from mnist_models.fingerprint_weights import cancelled_by_batchnorm, fill_weights
 from mnist_models.goldens import Fingerprint
-from mnist_models.preprocessing import preprocess_images, preprocess_labels
+from mnist_models.recipe_data import fit_and_validation, prepare
+from mnist_models.registry import build
 from mnist_models.spec import ModelSpec
-from mnist_models.training import compile_model, fit_and_validation
+from mnist_models.training import compile_model
 
 if TYPE_CHECKING:
     import keras
@@ -94,27 +95,26 @@ def stages(spec: ModelSpec, golden: Fingerprint | None = None) -> Iterator[Finge
     whether anything moved stops at the first part that did; the last one yielded is whole.
     """
     recipe = spec.recipe
-    (x_train, y_train), (x_test, _) = load_mnist()
+    mnist = load_mnist()
+    (x_train, _), (x_test, _) = mnist
     now = Fingerprint(model=golden_key(spec), schedule=schedule(spec, len(x_train), len(x_test)),
                       forward=np.zeros(0), losses=[], first_update={},
                       first_moving_stats={}, updates={})
     if golden is not None:
         now = dataclasses.replace(golden, model=now.model, schedule=now.schedule)
         yield now
+    n_fit = TRAIN_STEPS * recipe.batch_size
+    (x_fit, y_fit), (images, _) = prepare(recipe, mnist, limit=max(n_fit, FORWARD_IMAGES))
     compat.clear_session()
-    model = spec.builder()
+    model = build(spec)
     fill_weights(model, spec.name)
-    images = preprocess_images(x_test[:FORWARD_IMAGES], recipe.image_steps)
-    forward = compat.to_numpy(model(images, training=False)).astype(np.float64)
+    forward = compat.to_numpy(model(images[:FORWARD_IMAGES], training=False)).astype(np.float64)
     now = dataclasses.replace(now, forward=forward)
     if golden is not None:
         yield now
 
     model = _without_dropout(model)
     before = _weights_by_name(model)
-    n_fit = TRAIN_STEPS * recipe.batch_size
-    x_fit = preprocess_images(x_train[:n_fit], recipe.image_steps)
-    y_fit = preprocess_labels(y_train[:n_fit], recipe.label_encoding)
     # Eagerly: the same kernels as a compiled step, without the 0.3-1.9 s per model that
     # tracing one costs on TensorFlow here; the compiled path is the accuracy gates' to check.
     compile_model(model, recipe, steps_per_execution=1, run_eagerly=True)

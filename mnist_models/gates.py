@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Sequence
 
 from mnist_models import arguments, compat
-from mnist_models.registry import get_spec
+from mnist_models.spec import Gate, ModelSpec
 from mnist_models.training import TrainResult, train
 
 #: The seed every gate trains with; it is one of the calibrated seeds.
@@ -34,22 +34,24 @@ def threshold_from(accuracies: Sequence[float]) -> float:
     return math.floor((min(accuracies) - margin) * 1000) / 1000
 
 
-def gate_threshold(name: str) -> float:
-    """The threshold ``name`` must reach on the active backend."""
-    gate = get_spec(name).gate
-    if gate is None:
-        raise ValueError(f"model {name!r} has no accuracy gate")
-    return gate.threshold_for(compat.backend())
+def _gate(spec: ModelSpec) -> Gate:
+    spec = arguments.model_spec(spec)
+    if spec.gate is None:
+        raise ValueError(f"model {spec.name!r} has no accuracy gate")
+    return spec.gate
 
 
-def run_gate(name: str, seed: int = GATE_SEED, **overrides: object) -> TrainResult:
-    """Train ``name`` on its gate's budget (``overrides`` go to :func:`train`)."""
-    gate = get_spec(name).gate
-    if gate is None:
-        raise ValueError(f"model {name!r} has no accuracy gate")
+def gate_threshold(spec: ModelSpec) -> float:
+    """The threshold ``spec``'s model must reach on the active backend."""
+    return _gate(spec).threshold_for(compat.backend())
+
+
+def run_gate(spec: ModelSpec, seed: int = GATE_SEED, **overrides: object) -> TrainResult:
+    """Train ``spec``'s model on its gate's budget (``overrides`` go to :func:`train`)."""
+    gate = _gate(spec)
     budget = sorted({"epochs", "steps"} & set(overrides))
     if budget:
         raise arguments.ArgumentError(f"{', '.join(budget)}: a gate trains on its own budget "
                                       f"({gate.epochs} epochs, {gate.steps} steps); expected no "
                                       "override of it")
-    return train(name, epochs=gate.epochs, steps=gate.steps, seed=seed, **overrides)
+    return train(spec, epochs=gate.epochs, steps=gate.steps, seed=seed, **overrides)

@@ -17,8 +17,8 @@ import numpy as np
 
 from mnist_models.budget import EVALS_PER_EPOCH
 from mnist_models.preprocessing import validation_split
-from mnist_models.registry import get_spec
-from mnist_models.training import prepare
+from mnist_models.recipe_data import prepare
+from mnist_models.spec import ModelSpec
 
 if TYPE_CHECKING:
     import torch
@@ -41,7 +41,7 @@ def _init_like_keras(module) -> None:
         torch.nn.init.zeros_(module.bias)
 
 
-def torch_model(name: str):
+def torch_model(spec: ModelSpec):
     """``lenet5_bn`` or ``mlp_100`` as a ``torch.nn.Sequential`` (NCHW), logits out."""
     import torch
     from torch import nn
@@ -52,26 +52,26 @@ def torch_model(name: str):
     def bn1d(features: int) -> nn.Module:
         return nn.BatchNorm1d(features, eps=1e-3, momentum=0.01)
 
-    if name == "lenet5_bn":
+    if spec.name == "lenet5_bn":
         model = nn.Sequential(
             nn.ZeroPad2d(2), nn.Conv2d(1, 6, 5), bn2d(6), nn.ReLU(), nn.AvgPool2d(2), bn2d(6),
             nn.Conv2d(6, 16, 5), bn2d(16), nn.ReLU(), nn.AvgPool2d(2), bn2d(16),
             nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), bn1d(120),
             nn.Linear(120, 84), nn.ReLU(), bn1d(84), nn.Linear(84, 10),
         )
-    elif name == "mlp_100":
+    elif spec.name == "mlp_100":
         model = nn.Sequential(nn.Flatten(), nn.Linear(784, 100), nn.ReLU(), nn.Linear(100, 10))
     else:
-        raise ValueError(f"no PyTorch peer for {name!r}; peers: lenet5_bn, mlp_100")
+        raise ValueError(f"no PyTorch peer for {spec.name!r}; peers: lenet5_bn, mlp_100")
     model.apply(_init_like_keras)
     return model.to(torch.float32)
 
 
-def torch_optimizer(model: torch.nn.Module, name: str) -> torch.optim.Optimizer:
-    """The optimizer of ``name``'s recipe, with Keras' Adam epsilon."""
+def torch_optimizer(model: torch.nn.Module, spec: ModelSpec) -> torch.optim.Optimizer:
+    """The optimizer of ``spec``'s recipe, with Keras' Adam epsilon."""
     import torch
 
-    recipe = get_spec(name).recipe
+    recipe = spec.recipe
     if recipe.optimizer == "adam":
         return torch.optim.Adam(model.parameters(), lr=recipe.learning_rate, eps=1e-7)
     return torch.optim.SGD(model.parameters(), lr=recipe.learning_rate,
@@ -97,12 +97,13 @@ def _accuracy(model, x, labels) -> float:
     return correct / len(x)
 
 
-def train_peer(name: str, *, epochs: int | None = None, seed: int = 0,
+def train_peer(spec: ModelSpec, *, epochs: int | None = None, seed: int = 0,
                target_accuracy: float | None = None) -> PeerResult:
-    """Train the PyTorch twin of ``name`` by its recipe; same clock and cadence as Keras'."""
+    """Train the PyTorch twin of ``spec``'s model by its recipe; same clock and cadence as
+    Keras'."""
     import torch
 
-    recipe = get_spec(name).recipe
+    recipe = spec.recipe
     started = time.perf_counter()
     (x_train, y_train), (x_test, y_test) = prepare(recipe)
     (x_fit, y_fit), _ = validation_split(x_train, y_train, recipe.validation_split)
@@ -110,8 +111,8 @@ def train_peer(name: str, *, epochs: int | None = None, seed: int = 0,
     y_fit = torch.from_numpy(np.asarray(y_fit).argmax(1))
     y_test = torch.from_numpy(np.asarray(y_test).argmax(1))
     torch.manual_seed(seed)
-    model = torch_model(name)
-    optimizer = torch_optimizer(model, name)
+    model = torch_model(spec)
+    optimizer = torch_optimizer(model, spec)
     loss_fn = torch.nn.CrossEntropyLoss()
     batch = recipe.batch_size
     steps_per_epoch = math.ceil(len(x_fit) / batch)
@@ -135,5 +136,5 @@ def train_peer(name: str, *, epochs: int | None = None, seed: int = 0,
         if reached:
             break
     accuracy = _accuracy(model, x_test, y_test)
-    return PeerResult(name, accuracy, time.perf_counter() - started, samples,
+    return PeerResult(spec.name, accuracy, time.perf_counter() - started, samples,
                       None if target_accuracy is None else reached)

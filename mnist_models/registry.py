@@ -2,7 +2,8 @@
 
 Every test, benchmark and CLI command is generated from here, so adding a model to a family's
 ``SPECS`` puts it under every check. Listing and looking up specs imports no Keras; only
-:func:`build` does.
+:func:`build` does. A name is looked up once, at the edge (the command line's argument type, a
+test's parameter); everything below takes the :class:`~mnist_models.spec.ModelSpec`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ def list_models() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def all_specs() -> list[ModelSpec]:
+    """Every zoo model's spec, sorted by name."""
+    return [_REGISTRY[name] for name in list_models()]
+
+
 def get_spec(name: str) -> ModelSpec:
     """The spec of model ``name``; raises :class:`UnknownModelError` listing the valid names."""
     try:
@@ -52,9 +58,13 @@ def get_spec(name: str) -> ModelSpec:
         raise UnknownModelError(f"unknown model {name!r}; valid names: {valid}") from None
 
 
-def build(name: str, seed: int | None = None) -> keras.Model:
-    """Build model ``name`` with fresh weights; a given ``seed`` makes them reproducible."""
-    spec = get_spec(name)
+def build(spec: ModelSpec, seed: int | None = None) -> keras.Model:
+    """Build ``spec``'s model with fresh weights; a given ``seed`` makes them reproducible.
+
+    The one place a model is seeded and built: training, the benchmarks and the commands all
+    come here, so a variant (``dataclasses.replace(spec, ...)``) is built the same way.
+    """
+    spec = arguments.model_spec(spec)
     if seed is not None:
         seed = arguments.seed(seed)
         from mnist_models import compat  # imports Keras, which building needs anyway

@@ -13,20 +13,19 @@ import time
 from collections.abc import Sequence
 
 from mnist_models import arguments, compat, outputs
-from mnist_models.registry import get_spec, list_models
+from mnist_models.registry import all_specs
+from mnist_models.spec import ModelSpec
 from mnist_models.training import TrainResult, train
+
+#: A run and the spec it trained (its ``model`` is the spec's name: a record, not a spec).
+Run = tuple[ModelSpec, TrainResult]
 
 #: A reproduction passes at or above the document's figure minus this (half a point).
 TOLERANCE = 0.005
 
 
-def reproduced(result: TrainResult) -> bool:
-    return result.test_accuracy >= get_spec(result.model).reported_accuracy - TOLERANCE
-
-
-def budget(name: str) -> str:
-    recipe = get_spec(name).recipe
-    return f"{recipe.epochs} epochs" if recipe.epochs else f"{recipe.steps} steps"
+def reproduced(spec: ModelSpec, result: TrainResult) -> bool:
+    return result.test_accuracy >= spec.reported_accuracy - TOLERANCE
 
 
 def machine() -> str:
@@ -34,7 +33,7 @@ def machine() -> str:
     return f"{platform.machine()} Linux, {os.cpu_count()} CPU cores, {gpu}, {platform.node()}"
 
 
-def markdown(results: Sequence[TrainResult], command: str) -> str:
+def markdown(runs: Sequence[Run], command: str) -> str:
     versions = compat.versions()
     lines = [
         "# Reproduction of the documents' reported accuracies",
@@ -51,54 +50,53 @@ def markdown(results: Sequence[TrainResult], command: str) -> str:
         "| wall time | result |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for result in results:
-        spec = get_spec(result.model)
+    for spec, result in runs:
         difference = (result.test_accuracy - spec.reported_accuracy) * 100
         lines.append(
-            f"| `{result.model}` | {spec.document} | {budget(result.model)}, batch "
+            f"| `{spec.name}` | {spec.document} | {spec.recipe.budget()}, batch "
             f"{spec.recipe.batch_size}, {spec.recipe.optimizer} lr {spec.recipe.learning_rate:g}"
             f" | {spec.reported_accuracy:.4f} | {result.test_accuracy:.4f} | "
             f"{difference:+.2f} pt | {result.seed} | {result.seconds / 60:.1f} min | "
-            f"{'reproduced' if reproduced(result) else 'NOT reproduced'} |"
+            f"{'reproduced' if reproduced(spec, result) else 'NOT reproduced'} |"
         )
-    shortfalls = [f"- `{r.model}`: {get_spec(r.model).reproduction_shortfall}." for r in results
-                  if get_spec(r.model).reproduction_shortfall]
+    shortfalls = [f"- `{spec.name}`: {spec.reproduction_shortfall}." for spec, _ in runs
+                  if spec.reproduction_shortfall]
     if shortfalls:
         lines += ["", "Known shortfalls (the reproduce test is a strict xfail for these):", "",
                   *shortfalls]
-    notes = [f"- `{r.model}`: {get_spec(r.model).recipe.notes}" for r in results
-             if get_spec(r.model).recipe.notes]
+    notes = [f"- `{spec.name}`: {spec.recipe.notes}" for spec, _ in runs if spec.recipe.notes]
     if notes:
         lines += ["", "Notes on the recipes:", "", *notes]
     return "\n".join(lines) + "\n"
 
 
-def reproduce(names: Sequence[str] | None = None, *, markdown_path: str | None = None,
+def reproduce(specs: Sequence[ModelSpec] | None = None, *, markdown_path: str | None = None,
               seed: int = 0) -> int:
     """Run each model's full recipe, print the comparison; 1 if any falls short.
 
     ``markdown_path`` is checked before the first model trains (its folder created if need
     be) and written all at once after the last; an existing file is replaced only then.
     """
-    names = arguments.model_names(names)
+    specs = arguments.model_specs(specs)
     seed = arguments.seed(seed)
     if markdown_path is not None:
         if not isinstance(markdown_path, str | os.PathLike):
             raise arguments.ArgumentTypeError(f"markdown_path: expected a path or None, got "
                                               f"{type(markdown_path).__name__}")
         outputs.check_file(markdown_path, "markdown_path")
-    results = []
-    for name in names or list_models():
-        print(f"reproducing {name}: {budget(name)} ...", file=sys.stderr, flush=True)
-        result = train(name, seed=seed)
-        results.append(result)
-        spec = get_spec(name)
-        print(f"{name}: {result.test_accuracy:.4f} (document {spec.reported_accuracy:.4f}) "
-              f"{'reproduced' if reproduced(result) else 'NOT reproduced'} "
+    runs = []
+    for spec in specs or all_specs():
+        print(f"reproducing {spec.name}: {spec.recipe.budget()} ...", file=sys.stderr,
+              flush=True)
+        result = train(spec, seed=seed)
+        runs.append((spec, result))
+        print(f"{spec.name}: {result.test_accuracy:.4f} (document "
+              f"{spec.reported_accuracy:.4f}) "
+              f"{'reproduced' if reproduced(spec, result) else 'NOT reproduced'} "
               f"in {result.seconds:.0f} s", flush=True)
     if markdown_path is not None:
-        command = "mnist-models reproduce " + " ".join(names or []) + \
+        command = "mnist-models reproduce " + " ".join(s.name for s in specs or []) + \
             (f" --seed {seed}" if seed else "") + f" --markdown {markdown_path}"
-        outputs.write_text(markdown_path, markdown(results, " ".join(command.split())))
-    expected = all(reproduced(r) or get_spec(r.model).reproduction_shortfall for r in results)
+        outputs.write_text(markdown_path, markdown(runs, " ".join(command.split())))
+    expected = all(reproduced(*run) or run[0].reproduction_shortfall for run in runs)
     return 0 if expected else 1

@@ -90,6 +90,10 @@ class Recipe:
         if self.loss != expected_loss:
             raise ValueError(f"loss {self.loss!r} does not fit {self.label_encoding} labels")
 
+    def budget(self) -> str:
+        """The training budget in words: ``"20 epochs"`` or ``"300 steps"``."""
+        return f"{self.epochs} epochs" if self.epochs else f"{self.steps} steps"
+
 
 @dataclass(frozen=True)
 class Gate:
@@ -143,6 +147,11 @@ class ModelSpec:
     numeric_differences: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # A variant is made with dataclasses.replace, which checks no types: a recipe that is
+        # not a Recipe would otherwise fail deep inside training.
+        if not isinstance(self.recipe, Recipe):
+            raise TypeError(f"{self.name}: recipe: expected a Recipe, got "
+                            f"{type(self.recipe).__name__} {self.recipe!r}")
         if self.document not in DOCUMENTS:
             raise ValueError(f"{self.name}: unknown document {self.document!r}")
         if sum(row.params for row in self.layers) != self.total_params:

@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import keras
-import numpy as np
 
 from mnist_models import arguments, compat
 from mnist_models.budget import STEPS_PER_EXECUTION, Budget, evaluate, execution_length
-from mnist_models.data import load_mnist
-from mnist_models.preprocessing import preprocess_images, preprocess_labels, validation_split
-from mnist_models.registry import get_spec
-from mnist_models.spec import Recipe
-
-Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+from mnist_models.recipe_data import Arrays, fit_and_validation, prepare, random_batches
+from mnist_models.registry import build
+from mnist_models.spec import ModelSpec, Recipe
 
 
 @dataclass
@@ -54,44 +50,6 @@ class TrainResult:
         return data
 
 
-def _random_batches(x: np.ndarray, y: np.ndarray, steps: int, batch_size: int,
-                    seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Document 004's sampling: each step draws ``batch_size`` indices with replacement.
-
-    Drawing every step's indices up front and fitting them in order, unshuffled, gives the
-    same batches as its ``train_on_batch`` loop, in one compiled loop.
-    """
-    rng = np.random.default_rng(seed)
-    index = rng.integers(0, len(x), size=steps * batch_size)
-    return x[index], y[index]
-
-
-def prepare(recipe: Recipe, data: Arrays | None = None) -> Arrays:
-    """Load MNIST (verified) unless given, and preprocess it by the recipe."""
-    (x_train, y_train), (x_test, y_test) = data if data is not None else load_mnist()
-    return (
-        (preprocess_images(x_train, recipe.image_steps),
-         preprocess_labels(y_train, recipe.label_encoding)),
-        (preprocess_images(x_test, recipe.image_steps),
-         preprocess_labels(y_test, recipe.label_encoding)),
-    )
-
-
-def fit_and_validation(recipe: Recipe, train: tuple[np.ndarray, np.ndarray],
-                       test: tuple[np.ndarray, np.ndarray]) -> tuple[
-        tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray] | None]:
-    """The samples the recipe fits on and the ones it validates on (``None``: no validation).
-
-    A Keras ``validation_split`` holds out the end of the training set, unshuffled; document
-    003 validates on the test set; a random-batch recipe (004) validates on nothing.
-    """
-    if recipe.steps is not None:
-        return train, None
-    if recipe.validation == "split":
-        return validation_split(*train, recipe.validation_split)
-    return train, (test if recipe.validation == "test" else None)
-
-
 def compile_model(model: keras.Model, recipe: Recipe,
                   steps_per_execution: int = STEPS_PER_EXECUTION,
                   jit_compile: bool = False, run_eagerly: bool = False) -> None:
@@ -106,11 +64,11 @@ def compile_model(model: keras.Model, recipe: Recipe,
     )
 
 
-def train(name: str, *, epochs: int | None = None, steps: int | None = None, seed: int = 0,
-          target_accuracy: float | None = None, recipe: Recipe | None = None,
-          data: Arrays | None = None, verbose: int = 0,
+def train(spec: ModelSpec, *, epochs: int | None = None, steps: int | None = None,
+          seed: int = 0, target_accuracy: float | None = None, data: Arrays | None = None,
+          verbose: int = 0,
           callbacks: list[keras.callbacks.Callback] | None = None) -> TrainResult:
-    """Train model ``name`` by its document's recipe and evaluate it on the test set.
+    """Train ``spec``'s model by its document's recipe and evaluate it on the test set.
 
     ``epochs`` or ``steps`` replace the recipe's budget (for a random-batch recipe an epoch is
     ``ceil(60000 / batch_size)`` steps); ``steps=N`` runs exactly N optimizer steps.
@@ -118,11 +76,14 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
     evaluation at or above it; the clock runs from the first touch of the data to the end of
     the final evaluation. Towards a target the recipe's validation split is still held out, but
     not evaluated each epoch: as in MLPerf, the quality-target evaluations are the only ones
-    timed. ``recipe`` and ``data`` override the spec's recipe and the packaged MNIST (the gate
-    tests use them to break things on purpose). Every argument is checked before any work;
+    timed. ``data`` replaces the packaged MNIST; a variant of the model or its recipe is a spec
+    made with ``dataclasses.replace`` (the gate tests break both on purpose). A name is
+    resolved before this, once: ``train(mnist_models.get_spec("lenet5"))``. Every argument is
+    checked before any work;
     a bad one raises :class:`~mnist_models.arguments.ArgumentError` (a ``ValueError``; a
     ``TypeError`` too for a wrong type) naming it.
     """
+    spec = arguments.model_spec(spec)
     epochs = arguments.optional_count("epochs", epochs)
     steps = arguments.optional_count("steps", steps)
     if epochs is not None and steps is not None:
@@ -130,15 +91,11 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
             f"epochs, steps: expected one of them, got both (epochs={epochs}, steps={steps})")
     seed = arguments.seed(seed)
     target_accuracy = arguments.accuracy("target_accuracy", target_accuracy)
-    if recipe is not None and not isinstance(recipe, Recipe):
-        raise arguments.ArgumentTypeError(
-            f"recipe: expected a Recipe or None, got {type(recipe).__name__}")
     if data is not None:
         data = arguments.mnist_arrays(data)
     if verbose not in (0, 1, 2) or isinstance(verbose, bool):
         raise arguments.ArgumentError(f"verbose: expected 0, 1 or 2, got {verbose!r}")
-    spec = get_spec(name)
-    recipe = recipe or spec.recipe
+    recipe = spec.recipe
     started = time.perf_counter()
     (x_train, y_train), (x_test, y_test) = prepare(recipe, data)
 
@@ -148,7 +105,7 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
         budget = steps or (epochs or 0) * math.ceil(len(x_train) / recipe.batch_size)
         budget = budget or recipe.steps
         # The fit data is exactly the budget's batches: the run ends with them.
-        x_fit, y_fit = _random_batches(x_train, y_train, budget, recipe.batch_size, seed)
+        x_fit, y_fit = random_batches(x_train, y_train, budget, recipe.batch_size, seed)
         n_epochs, shuffle, max_steps = 1, False, None
     else:
         if target_accuracy is not None:
@@ -159,8 +116,7 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
             n_epochs = math.ceil(steps / math.ceil(len(x_fit) / recipe.batch_size))
     steps_per_epoch = math.ceil(len(x_fit) / recipe.batch_size)
     planned = budget or n_epochs * steps_per_epoch
-    compat.set_seed(seed)
-    model = spec.builder()
+    model = build(spec, seed)
     compile_model(model, recipe, execution_length(steps_per_epoch, budget), spec.jit_compile)
     budget_cb = Budget(steps_per_epoch=steps_per_epoch, n_fit=len(x_fit),
                        batch_size=recipe.batch_size, max_steps=max_steps,
@@ -170,13 +126,13 @@ def train(name: str, *, epochs: int | None = None, steps: int | None = None, see
                         shuffle=shuffle, validation_data=validation, verbose=verbose,
                         callbacks=[budget_cb, *(callbacks or [])])
     if budget is not None and not budget_cb.reached and budget_cb.steps != budget:
-        warnings.warn(f"{name}: asked for {budget} steps, Keras {compat.KERAS_VERSION} ran "
+        warnings.warn(f"{spec.name}: asked for {budget} steps, Keras {compat.KERAS_VERSION} ran "
                       f"{budget_cb.steps}", RuntimeWarning, stacklevel=2)
     # Stopped at the target: the weights are those of the evaluation that reached it.
     scores = budget_cb.last_scores if budget_cb.reached else evaluate(model, x_test, y_test)
     seconds = time.perf_counter() - started
     return TrainResult(
-        model=name,
+        model=spec.name,
         test_accuracy=float(scores["accuracy"]),
         test_loss=float(scores["loss"]),
         seconds=seconds,

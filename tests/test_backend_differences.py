@@ -22,7 +22,7 @@ ENVIRONMENT = compat.backend()
 
 
 def _first_kernel_fingerprint(seed: int) -> list[float]:
-    model = mnist_models.build("lenet5_bn", seed=seed)
+    model = mnist_models.build(mnist_models.get_spec("lenet5_bn"), seed=seed)
     return [round(float(v), 6) for v in model.get_weights()[0].ravel()[:4]]
 
 

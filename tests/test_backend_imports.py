@@ -16,7 +16,7 @@ import mnist_models
 for module in pkgutil.walk_packages(mnist_models.__path__, "mnist_models."):
     if module.name != "mnist_models.__main__":  # runs the CLI when imported
         importlib.import_module(module.name)
-mnist_models.build("lenet5_bn")
+mnist_models.build(mnist_models.get_spec("lenet5_bn"))
 print(sorted(name for name in sys.modules if name.split(".")[0] == "tensorflow"))
 """
 

@@ -190,7 +190,7 @@ def test_end_to_end_slowed_variant_is_flagged_and_unchanged_code_is_not(tmp_path
     of the same work in every step, the one variant checked at 10% and 30%.
 
     This machine's speed drifts over seconds (consecutive rounds correlate, lag-1 0.78), so two
-    unchanged runs a few seconds apart have differed by up to 14% (benchmarks/drift.py), and a
+    unchanged runs a few seconds apart have differed by up to 14% (BENCHMARKS.md), and a
     10% gate sometimes fires on them (BENCHMARKS.md has the rates). An alarm that does not
     reproduce is noise, a real slowdown reproduces: one attempt (three fresh runs) must pass
     every check at once, and up to ATTEMPTS are made. A gate that always fires, or never,

@@ -39,7 +39,7 @@ def mutant(name: str, layer_name: str, **changes) -> keras.Model:
 @functools.cache
 def _config_and_class(name: str) -> tuple[dict, type]:
     """Built once per model: each mutant starts from a copy of this config."""
-    model = mnist_models.build(name, seed=0)
+    model = mnist_models.build(mnist_models.get_spec(name), seed=0)
     return model.get_config(), type(model)
 
 
@@ -64,7 +64,7 @@ def test_table_check_catches_a_changed_layer(name, layer_name, changes):
 
 def test_table_check_catches_a_missing_layer():
     spec = mnist_models.get_spec("lenet5_bn")
-    model = mnist_models.build("lenet5_bn")
+    model = mnist_models.build(spec)
     without_last_bn = keras.Sequential(
         [keras.Input(spec.input_shape)]
         + [layer for layer in model.layers if layer.name != "batch_normalization_5"]
@@ -76,7 +76,7 @@ def test_table_check_catches_a_missing_layer():
 def test_table_check_catches_a_wrong_input_shape():
     spec = mnist_models.get_spec("lenet5")
     with pytest.raises(AssertionError, match="input shape"):
-        checks.check_matches_document(mnist_models.build("lenet5"),
+        checks.check_matches_document(mnist_models.build(spec),
                                       dataclasses.replace(spec, input_shape=(28, 28, 1)))
 
 
@@ -88,7 +88,7 @@ def test_softmax_check_catches_a_linear_output():
 
 def test_gradient_check_catches_a_cut_path():
     spec = mnist_models.get_spec("mlp_25_25")
-    model = mnist_models.build("mlp_25_25")
+    model = mnist_models.build(spec)
     layers = model.layers
     # Multiplying by zero after the first layer leaves it with an exactly zero gradient.
     cut = keras.Sequential(
@@ -100,16 +100,16 @@ def test_gradient_check_catches_a_cut_path():
 
 
 def test_seed_check_catches_unseeded_builds():
-    first = mnist_models.build("mlp_25_25", seed=1)
-    second = mnist_models.build("mlp_25_25", seed=2)
+    first = mnist_models.build(mnist_models.get_spec("mlp_25_25"), seed=1)
+    second = mnist_models.build(mnist_models.get_spec("mlp_25_25"), seed=2)
     with pytest.raises(AssertionError, match="differs"):
         checks.check_same_weights(first, second)
 
 
 def test_prediction_check_catches_a_changed_weight():
     spec = mnist_models.get_spec("cnn_12_20")
-    model = mnist_models.build("cnn_12_20", seed=0)
-    other = mnist_models.build("cnn_12_20", seed=0)
+    model = mnist_models.build(spec, seed=0)
+    other = mnist_models.build(spec, seed=0)
     weights = other.get_weights()
     weights[0] = weights[0] + np.float32(1e-3)
     other.set_weights(weights)

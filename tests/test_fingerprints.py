@@ -52,7 +52,7 @@ def test_fingerprint_matches_its_golden(name):
 def test_dropout_drops_its_rate_and_rescales_the_rest(name, layer_name, rate):
     """The fingerprints train with Dropout off (its mask differs per backend); this checks
     what the layer does with its rate instead."""
-    model = mnist_models.build(name, seed=0)
+    model = mnist_models.build(mnist_models.get_spec(name), seed=0)
     checks.check_dropout(model.get_layer(layer_name), rate)
 
 
@@ -125,12 +125,12 @@ def test_a_changed_schedule_is_never_within_tolerance():
 
 
 def test_fill_weights_depends_on_model_and_layer_names_only():
-    first = mnist_models.build("lenet5_bn", seed=1)
-    second = mnist_models.build("lenet5_bn", seed=2)
+    first = mnist_models.build(mnist_models.get_spec("lenet5_bn"), seed=1)
+    second = mnist_models.build(mnist_models.get_spec("lenet5_bn"), seed=2)
     fill_weights(first, "lenet5_bn")
     fill_weights(second, "lenet5_bn")
     checks.check_same_weights(first, second)
-    other = mnist_models.build("lenet5_bn", seed=1)
+    other = mnist_models.build(mnist_models.get_spec("lenet5_bn"), seed=1)
     fill_weights(other, "another name")
     assert not np.array_equal(first.get_weights()[0], other.get_weights()[0])
 

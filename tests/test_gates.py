@@ -12,6 +12,7 @@ import pytest
 import mnist_models
 from mnist_models import compat
 from mnist_models.gates import gate_threshold, run_gate, threshold_from
+from mnist_models.spec import ModelSpec
 
 GATED = [name for name in mnist_models.list_models() if mnist_models.get_spec(name).gate]
 CALIBRATION = Path(__file__).resolve().parents[1] / "calibration"
@@ -49,17 +50,19 @@ def _assert_calibrated(path: Path, name: str, threshold: float, calibrated_min: 
 @pytest.mark.training
 @pytest.mark.parametrize("name", GATED)
 def test_model_trains_to_its_gate(name):
-    threshold = gate_threshold(name)
-    result = run_gate(name)
+    spec = mnist_models.get_spec(name)
+    threshold = gate_threshold(spec)
+    result = run_gate(spec)
     assert result.test_accuracy >= threshold, (
         f"{name}: test accuracy {result.test_accuracy:.4f} after its gate budget is below "
         f"the calibrated threshold {threshold:.3f} on {compat.backend()}"
     )
 
 
-def _assert_fails_gate(name: str, **overrides) -> None:
-    threshold = gate_threshold(name)
-    result = run_gate(name, **overrides)
+def _assert_fails_gate(spec: ModelSpec, **overrides) -> None:
+    name = spec.name
+    threshold = gate_threshold(spec)
+    result = run_gate(spec, **overrides)
     assert result.test_accuracy < threshold, (
         f"broken {name} still reached {result.test_accuracy:.4f} >= {threshold:.3f}"
     )
@@ -67,21 +70,23 @@ def _assert_fails_gate(name: str, **overrides) -> None:
 
 @pytest.mark.training
 def test_gate_catches_a_learning_rate_100x_too_high():
-    recipe = mnist_models.get_spec("mlp_25_25").recipe
-    _assert_fails_gate("mlp_25_25", recipe=dataclasses.replace(
-        recipe, learning_rate=recipe.learning_rate * 100))
+    spec = mnist_models.get_spec("mlp_25_25")
+    _assert_fails_gate(dataclasses.replace(spec, recipe=dataclasses.replace(
+        spec.recipe, learning_rate=spec.recipe.learning_rate * 100)))
 
 
 @pytest.mark.training
 def test_gate_catches_labels_shuffled_against_images():
     (x_train, y_train), test = mnist_models.load_mnist()
     shuffled = np.random.default_rng(0).permutation(y_train)
-    _assert_fails_gate("mlp_25_25", data=((x_train, shuffled), test))
+    _assert_fails_gate(mnist_models.get_spec("mlp_25_25"), data=((x_train, shuffled), test))
 
 
 @pytest.mark.training
 def test_gate_catches_missing_scaling():
-    recipe = mnist_models.get_spec("mlp_100").recipe
+    spec = mnist_models.get_spec("mlp_100")
+    recipe = spec.recipe
     unscaled = tuple("to_float32" if step == "scale" else step for step in recipe.image_steps)
     assert unscaled != recipe.image_steps
-    _assert_fails_gate("mlp_100", recipe=dataclasses.replace(recipe, image_steps=unscaled))
+    _assert_fails_gate(dataclasses.replace(
+        spec, recipe=dataclasses.replace(recipe, image_steps=unscaled)))

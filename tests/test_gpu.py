@@ -24,7 +24,7 @@ from tests import backend_helpers
 
 def test_variable_device_matches_what_the_backend_sees():
     """Runs everywhere: "cpu" on a CPU machine (CI), "gpu" on a GPU one."""
-    model = mnist_models.build("mlp_100", seed=0)
+    model = mnist_models.build(mnist_models.get_spec("mlp_100"), seed=0)
     expected = "gpu" if compat.gpu_available() else "cpu"
     assert {backend_helpers.variable_device(v) for v in model.weights} == {expected}
     assert (compat.accelerator() is None) == (expected == "cpu")
@@ -32,7 +32,7 @@ def test_variable_device_matches_what_the_backend_sees():
 
 @pytest.mark.gpu
 def test_training_runs_on_the_gpu():
-    result = train("lenet5_bn", steps=50)
+    result = train(mnist_models.get_spec("lenet5_bn"), steps=50)
     model = result.keras_model
     assert {backend_helpers.variable_device(v) for v in model.weights} == {"gpu"}
     assert {backend_helpers.variable_device(v) for v in model.optimizer.variables} == {"gpu"}

@@ -29,7 +29,7 @@ MINIMAL = {
 @pytest.mark.parametrize("name", MODELS)
 def test_every_layer_has_its_documents_settings(name):
     spec = mnist_models.get_spec(name)
-    built = {row.name: row for row in layer_table(mnist_models.build(name, seed=0))}
+    built = {row.name: row for row in layer_table(mnist_models.build(spec, seed=0))}
     for row in spec.layers:
         assert row.name in built, f"{name} has no layer {row.name}"
         problems = layer_settings.differences(built[row.name].settings, row.settings)

@@ -19,7 +19,7 @@ MODELS = mnist_models.list_models()
 @functools.cache
 def _model(name: str):
     # One build per model for all hypothesis examples; predict_on_batch does not change it.
-    return mnist_models.build(name, seed=0)
+    return mnist_models.build(mnist_models.get_spec(name), seed=0)
 
 
 def raw_batches(max_n: int = 6):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import mnist_models
 from mnist_models import outputs, training
 from mnist_models.cli import EXIT_INTERRUPTED, main
 from mnist_models.data import DataError
@@ -52,7 +53,8 @@ def _cases():
         yield pytest.param("cli", where, ["bench-report", "x.json", "--chart", "{}/c.png"],
                            id=f"cli bench-report --chart in {where}")
         yield pytest.param("api", where, lambda path: reproduce(
-            ["lenet5"], markdown_path=f"{path}/R.md"), id=f"api reproduce markdown in {where}")
+            [mnist_models.get_spec("lenet5")], markdown_path=f"{path}/R.md"),
+            id=f"api reproduce markdown in {where}")
         yield pytest.param("api", where, lambda path: outputs.check_folder(
             f"{path}/plots", "plot folder"), id=f"api plot folder in {where}")
 

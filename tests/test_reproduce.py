@@ -20,7 +20,7 @@ def _cases():
 @pytest.mark.parametrize("name", list(_cases()))
 def test_full_recipe_reaches_the_documents_accuracy(name):
     spec = mnist_models.get_spec(name)
-    result = train(name, seed=0)
+    result = train(spec, seed=0)
     assert result.test_accuracy >= spec.reported_accuracy - TOLERANCE, (
         f"{name}: {result.test_accuracy:.4f} after the document's recipe, document "
         f"{spec.document} reports {spec.reported_accuracy:.4f}"

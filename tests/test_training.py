@@ -9,7 +9,8 @@ import pytest
 import mnist_models
 from mnist_models import get_spec, load_mnist
 from mnist_models.budget import MIN_CURVE_POINTS, execution_length
-from mnist_models.training import STEPS_PER_EXECUTION, _random_batches, train
+from mnist_models.recipe_data import prepare, random_batches
+from mnist_models.training import STEPS_PER_EXECUTION, train
 
 
 @pytest.mark.parametrize(
@@ -19,39 +20,52 @@ from mnist_models.training import STEPS_PER_EXECUTION, _random_batches, train
 )
 def test_bad_arguments_are_refused_before_any_work(kwargs):
     with pytest.raises(ValueError, match=r"epochs|steps|target_accuracy"):
-        train("mlp_25_25", **kwargs)
+        train(get_spec("mlp_25_25"), **kwargs)
 
 
-def test_unknown_model_is_a_key_error():
-    with pytest.raises(KeyError, match="valid names"):
-        train("lenet6")
+def test_a_name_is_refused_train_takes_the_spec():
+    with pytest.raises(TypeError, match=r"spec: expected a ModelSpec \(mnist_models.get_spec"):
+        train("mlp_25_25")
 
 
 def test_random_batches_sample_with_replacement_like_document_004():
     x = np.arange(50)
     y = np.arange(50) * 10
-    xb, yb = _random_batches(x, y, steps=300, batch_size=100, seed=98)
+    xb, yb = random_batches(x, y, steps=300, batch_size=100, seed=98)
     assert xb.shape == (30000,)
     np.testing.assert_array_equal(yb, xb * 10)  # images and labels stay paired
     assert len(np.unique(xb[:100])) < 100  # with replacement: repeats within a batch
-    again, _ = _random_batches(x, y, steps=300, batch_size=100, seed=98)
+    again, _ = random_batches(x, y, steps=300, batch_size=100, seed=98)
     np.testing.assert_array_equal(xb, again)
+
+
+def test_a_limited_prepare_is_the_start_of_the_full_one():
+    # The benchmarks time the first batch of what train() fits on, not data made another way.
+    recipe = get_spec("lenet5").recipe  # padded, scaled, sparse: every kind of step
+    small = load_mnist()
+    small = tuple((x[:300], y[:300]) for x, y in small)
+    (x_train, y_train), (x_test, _) = prepare(recipe, small)
+    (x_few, y_few), (x_few_test, _) = prepare(recipe, small, limit=7)
+    assert x_few.shape == (7, *x_train.shape[1:]) and len(x_few_test) == 7
+    np.testing.assert_array_equal(x_few, x_train[:7])
+    np.testing.assert_array_equal(y_few, y_train[:7])
+    np.testing.assert_array_equal(x_few_test, x_test[:7])
 
 
 @pytest.mark.training
 def test_same_seed_gives_the_same_accuracy_to_the_last_digit():
-    first = train("mlp_25_25", steps=100, seed=5)
-    second = train("mlp_25_25", steps=100, seed=5)
+    first = train(get_spec("mlp_25_25"), steps=100, seed=5)
+    second = train(get_spec("mlp_25_25"), steps=100, seed=5)
     assert first.test_accuracy == second.test_accuracy
     assert first.test_loss == second.test_loss
-    other = train("mlp_25_25", steps=100, seed=6)
+    other = train(get_spec("mlp_25_25"), steps=100, seed=6)
     # Shows the comparison above can fail: another seed gives other weights.
     assert other.test_loss != first.test_loss
 
 
 @pytest.mark.training
 def test_result_holds_what_a_report_needs():
-    result = train("lenet5", steps=50, seed=1)
+    result = train(get_spec("lenet5"), steps=50, seed=1)
     data = result.to_json()
     for key in ("model", "test_accuracy", "test_loss", "seconds", "samples", "seed", "history",
                 "versions"):
@@ -65,7 +79,7 @@ def test_result_holds_what_a_report_needs():
 @pytest.mark.training
 def test_target_accuracy_stops_at_the_first_evaluation_reaching_it():
     target = 0.9
-    result = train("mlp_100", epochs=3, seed=0, target_accuracy=target)
+    result = train(get_spec("mlp_100"), epochs=3, seed=0, target_accuracy=target)
     accuracies = [e["test_accuracy"] for e in result.evaluations]
     assert result.reached_target
     assert accuracies[-1] >= target and all(a < target for a in accuracies[:-1])
@@ -112,7 +126,7 @@ def _small_test_set(n_train: int | None = None):
                          ids=["3 steps", "37 steps over several epochs of 1000 images"])
 def test_steps_means_exactly_that_many_optimizer_steps(name, steps, n_train):
     # 1000 images make an epoch of 8 to 16 steps, so the budget ends inside a later epoch.
-    result = train(name, steps=steps, seed=0, data=_small_test_set(n_train))
+    result = train(get_spec(name), steps=steps, seed=0, data=_small_test_set(n_train))
     assert result.steps == steps
     batch_size = get_spec(name).recipe.batch_size
     assert result.samples <= steps * batch_size
@@ -120,7 +134,7 @@ def test_steps_means_exactly_that_many_optimizer_steps(name, steps, n_train):
 
 @pytest.mark.training
 def test_a_short_run_records_a_curve_not_a_dot():
-    result = train("mlp_25_25", steps=50, seed=0, data=_small_test_set())
+    result = train(get_spec("mlp_25_25"), steps=50, seed=0, data=_small_test_set())
     steps = [point["steps"] for point in result.curve if "loss" in point]
     assert len(steps) >= MIN_CURVE_POINTS
     assert steps == sorted(set(steps)) and steps[-1] == 50

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mnist_models.models.recipes import DOCUMENT_001, DOCUMENT_002
 from mnist_models.spec import Gate, LayerRow, ModelSpec, Recipe
 
 # Keras is imported inside each builder, not here: the specs below are plain data that the
@@ -58,7 +59,7 @@ def cnn_32_64() -> keras.Model:
 
     Document 003 as its text describes it ("2 convolutional layers, 2 pooling layers,
     1 flatten layer, 2 dense layers and 1 dropout layer ... Dropout ... 20%"). Its printed code
-    omits the Flatten and the Dropout; see :func:`cnn_32_64_as_printed`.
+    omits the Flatten and the Dropout: ``tests/test_errata.py`` builds it as printed.
     """
     import keras
 
@@ -78,34 +79,6 @@ def cnn_32_64() -> keras.Model:
         name="cnn_32_64",
     )
 
-
-def cnn_32_64_as_printed() -> keras.Model:
-    """Erratum, not a zoo model: document 003's code exactly as printed.
-
-    Without the Flatten the Dense layers act on the last axis of the (4, 4, 64) feature map, so
-    the model outputs (None, 4, 4, 10) with 128,906 params and cannot be fitted to the
-    document's one-hot (N, 10) labels. ``tests/test_errata.py`` shows this.
-    """
-    import keras
-
-    layers = keras.layers
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(32, kernel_size=(5, 5), activation="relu", name="conv2d"),
-            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d"),
-            layers.Conv2D(64, kernel_size=(5, 5), activation="relu", name="conv2d_1"),
-            layers.MaxPooling2D(pool_size=(2, 2), name="max_pooling2d_1"),
-            layers.Dense(1024, activation="relu", name="dense"),
-            layers.Dense(10, activation="softmax", name="dense_1"),
-        ],
-        name="cnn_32_64_as_printed",
-    )
-
-
-#: Output shape and params of :func:`cnn_32_64_as_printed`, derived by hand from the code.
-CNN_32_64_AS_PRINTED_OUTPUT = (4, 4, 10)
-CNN_32_64_AS_PRINTED_PARAMS = 128906
 
 #: Document 002 writes each conv ``Conv2D(n, (3, 3), activation='relu', padding="same")`` and
 #: each pool ``MaxPooling2D((2, 2), padding = 'same')``.
@@ -130,17 +103,7 @@ CNN_12_20 = ModelSpec(
     total_params=290585,
     trainable_params=290585,
     non_trainable_params=0,
-    recipe=Recipe(
-        optimizer="adam",
-        learning_rate=1e-3,
-        loss="categorical_crossentropy",
-        batch_size=100,
-        epochs=4,
-        validation="split",
-        validation_split=0.2,
-        image_steps=("scale", "add_channel"),
-        label_encoding="one_hot",
-    ),
+    recipe=DOCUMENT_001(epochs=4, image_steps=("scale", "add_channel")),
     reported_accuracy=0.9843,
     gate=Gate(steps=300, threshold=0.939, calibrated_min=0.9527, calibrated_seeds=10),
 )
@@ -165,19 +128,7 @@ CNN_64_32_32 = ModelSpec(
     total_params=80662,
     trainable_params=80662,
     non_trainable_params=0,
-    recipe=Recipe(
-        optimizer="sgd",
-        learning_rate=0.01,
-        momentum=0.9,
-        loss="categorical_crossentropy",
-        batch_size=64,
-        epochs=15,
-        validation="split",
-        validation_split=0.1,
-        image_steps=("add_channel", "scale"),
-        label_encoding="one_hot",
-        document_seed=42,
-    ),
+    recipe=DOCUMENT_002(image_steps=("add_channel", "scale")),
     reported_accuracy=0.9896,
     gate=Gate(steps=600, threshold=0.952, calibrated_min=0.9628, calibrated_seeds=10),
 )

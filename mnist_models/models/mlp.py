@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mnist_models.spec import Gate, LayerRow, ModelSpec, Recipe
+from mnist_models.models.recipes import DOCUMENT_001, DOCUMENT_002
+from mnist_models.spec import Gate, LayerRow, ModelSpec
 
 # Keras is imported inside each builder, not here: the specs below are plain data that the
 # registry, `mnist-models list` and every argument check read without importing Keras (and,
@@ -68,16 +69,9 @@ MLP_25_25 = ModelSpec(
     total_params=20535,
     trainable_params=20535,
     non_trainable_params=0,
-    recipe=Recipe(
-        optimizer="adam",
-        learning_rate=1e-3,
-        loss="categorical_crossentropy",
-        batch_size=100,
+    recipe=DOCUMENT_001(
         epochs=20,
-        validation="split",
-        validation_split=0.2,
         image_steps=("scale", "flatten"),
-        label_encoding="one_hot",
         notes="The notebook divides by 255 in float64; the zoo scales in float32.",
     ),
     reported_accuracy=0.9637,
@@ -98,19 +92,7 @@ MLP_100 = ModelSpec(
     total_params=79510,
     trainable_params=79510,
     non_trainable_params=0,
-    recipe=Recipe(
-        optimizer="sgd",
-        learning_rate=0.01,
-        momentum=0.9,
-        loss="categorical_crossentropy",
-        batch_size=64,
-        epochs=15,
-        validation="split",
-        validation_split=0.1,
-        image_steps=("scale",),
-        label_encoding="one_hot",
-        document_seed=42,
-    ),
+    recipe=DOCUMENT_002(image_steps=("scale",)),
     reported_accuracy=0.9758,
     gate=Gate(epochs=2, threshold=0.933, calibrated_min=0.9434, calibrated_seeds=10),
 )

@@ -1,6 +1,6 @@
 """Training throughput at a large batch: the figure for a GPU (BENCHMARKS.md).
 
-    KERAS_BACKEND=jax python benchmarks/large_batch.py --model lenet5 --batch-size 8192
+    KERAS_BACKEND=jax python benchmarks/studies/large_batch.py --model lenet5 --batch-size 8192
 
 Fits the model on the full training set by its recipe's optimizer and loss, at a batch far
 above the recipe's, with one compiled execution per epoch. Prints each epoch's seconds (the
@@ -13,30 +13,49 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
+
+import keras
 
 from mnist_models import compat
-from mnist_models.benchmarking import EpochTimer
-from mnist_models.registry import build, get_spec
-from mnist_models.training import compile_model, prepare
+from mnist_models.recipe_data import prepare
+from mnist_models.registry import build, get_spec, list_models
+from mnist_models.training import compile_model
+
+
+class EpochTimer(keras.callbacks.Callback):
+    """Seconds of each epoch of a ``fit``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seconds: list[float] = []
+        self.started = 0.0
+
+    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+        self.started = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self.seconds.append(time.perf_counter() - self.started)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default="lenet5")
+    parser.add_argument("--model", default="lenet5", choices=list_models())
     parser.add_argument("--batch-size", type=int, default=8192)
     parser.add_argument("--epochs", type=int, default=12)
     args = parser.parse_args()
     if args.batch_size < 1 or args.epochs < 2:
         parser.error("--batch-size must be >= 1 and --epochs >= 2 (the first epoch compiles)")
-    recipe = get_spec(args.model).recipe
+    spec = get_spec(args.model)
+    recipe = spec.recipe
     (x, y), _ = prepare(recipe)
     # Whole batches only, so every step has one shape and nothing recompiles after epoch 1.
     n = len(x) // args.batch_size * args.batch_size
     if n == 0:
         parser.error(f"--batch-size {args.batch_size} exceeds the {len(x)} training images")
     x, y = x[:n], y[:n]
-    model = build(args.model, seed=0)
+    model = build(spec, seed=0)
     compile_model(model, recipe, steps_per_execution=n // args.batch_size)
     clock = EpochTimer()
     model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, shuffle=True, verbose=0,

@@ -1,6 +1,6 @@
 """Time to a test accuracy: Keras ``train`` against the plain PyTorch loop, side by side.
 
-    python benchmarks/time_to_accuracy.py --model lenet5_bn --target 0.99 --repeats 3
+    python benchmarks/studies/time_to_accuracy.py --model lenet5_bn --target 0.99 --repeats 3
 
 Runs alternate (Keras, PyTorch, Keras, ...) in one process so both see the same machine load;
 prints every run, the medians and their ratio. Needs the ``torch-peer`` extra.
@@ -14,26 +14,29 @@ import sys
 
 from mnist_models import compat
 from mnist_models.peers import train_peer
+from mnist_models.registry import get_spec
 from mnist_models.training import train
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--model", default="lenet5_bn")
+    parser.add_argument("--model", default="lenet5_bn", choices=["lenet5_bn", "mlp_100"],
+                        help="a model with a PyTorch peer")
     parser.add_argument("--target", type=float, default=0.99)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=20, help="give up after this many")
     args = parser.parse_args()
     import torch
 
+    spec = get_spec(args.model)
     keras_runs, torch_runs = [], []
     for repeat in range(args.repeats):
-        k = train(args.model, seed=repeat, target_accuracy=args.target, epochs=args.epochs)
+        k = train(spec, seed=repeat, target_accuracy=args.target, epochs=args.epochs)
         # Each repeat from a clean Keras session, so no repeat pays for the models before it.
         # (It did not cure the slow fifth Keras run of a process; BENCHMARKS.md.)
         k.keras_model = None
         compat.clear_session()
-        t = train_peer(args.model, seed=repeat, target_accuracy=args.target, epochs=args.epochs)
+        t = train_peer(spec, seed=repeat, target_accuracy=args.target, epochs=args.epochs)
         keras_runs.append(k)
         torch_runs.append(t)
         print(f"repeat {repeat}: keras {k.seconds:.1f} s ({k.samples:,} samples, acc "

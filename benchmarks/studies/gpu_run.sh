@@ -4,8 +4,8 @@
 # dependencies that image lacks travel as wheels in .whl/ (BENCHMARKS.md says how to fetch
 # them). Every result lands in OUT.
 #
-#   bash benchmarks/gpu_run.sh OUT speed       # gpu tests, large batch, time to 99%, benchmarks
-#   bash benchmarks/gpu_run.sh OUT reproduce   # every document's full recipe
+#   bash benchmarks/studies/gpu_run.sh OUT speed       # gpu tests, large batch, time to 99%, benchmarks
+#   bash benchmarks/studies/gpu_run.sh OUT reproduce   # every document's full recipe
 set -euo pipefail
 out=${1:?usage: gpu_run.sh OUT speed|reproduce}
 part=${2:?usage: gpu_run.sh OUT speed|reproduce}
@@ -22,7 +22,7 @@ case $part in
 speed)
     python3 -m pytest -q -p no:cacheprovider -rs tests/test_gpu.py \
         tests/test_training.py -k "gpu or same_seed" 2>&1 | tee "$out/gpu-tests.log"
-    python3 benchmarks/large_batch.py --model lenet5 --batch-size 8192 --epochs 12 \
+    python3 benchmarks/studies/large_batch.py --model lenet5 --batch-size 8192 --epochs 12 \
         | tee "$out/large-batch.log"
     for seed in 0 1 2; do
         python3 -m mnist_models train lenet5_bn --target-accuracy 0.99 --seed "$seed" --json \
