@@ -22,7 +22,7 @@ __all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
 #: 128 + SIGINT: what a shell reports for a program that Ctrl-C stopped.
 EXIT_INTERRUPTED = 130
 #: Commands that train or run models: MNIST is loaded and verified before their first step.
-_USES_DATA = {"train", "check", "reproduce", "fingerprint"}
+_USES_DATA = {"train", "check", "reproduce", "fingerprint", "calibrate"}
 #: Commands that build models, so import Keras (and TensorFlow); every other one never does.
 _USES_KERAS = {"summary", *_USES_DATA}
 

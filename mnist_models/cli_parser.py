@@ -215,4 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also draw the samples/s as a bar chart into the PNG file PNG "
                         "(default: no chart)")
     report.set_defaults(func=commands.cmd_bench_report)
+
+    from mnist_models import calibrate_command
+
+    calibrate_command.add_parser(sub, _add, model_name, positive_int)
     return parser

@@ -27,7 +27,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     specs = [get_spec(name) for name in list_models()]
     if args.json:
         print(json.dumps([
-            {"model": s.name, "document": s.document, "params": s.total_params,
+            {"model": s.name, "document": str(s.document), "params": s.total_params,
              "reported_accuracy": s.reported_accuracy, "description": s.description}
             for s in specs
         ]))
