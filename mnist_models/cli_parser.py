@@ -216,7 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "(default: no chart)")
     report.set_defaults(func=commands.cmd_bench_report)
 
-    from mnist_models import calibrate_command
+    from mnist_models import calibrate_command, doc_tables
 
     calibrate_command.add_parser(sub, _add, model_name, positive_int)
+    doc_tables.add_parsers(sub, _add, listing, model_name)
     return parser

@@ -128,5 +128,6 @@ def markdown(calibrations: Sequence[GateCalibration]) -> str:
         lines.append(f"| {c.model} | {c.budget} | {len(accs)} | {min(accs):.4f} | "
                      f"{statistics.median(accs):.4f} | {max(accs):.4f} | "
                      f"{statistics.stdev(accs):.4f} | {c.threshold:.3f} | "
-                     f"{statistics.median(secs):.1f} | {c.provenance['date']}, {stack} |")
+                     f"{statistics.median(secs):.1f} | {c.provenance['date']}, "
+                     f"{c.provenance['machine']}, {stack} |")
     return "\n".join(lines) + "\n"

@@ -46,8 +46,8 @@ def test_summary_prints_the_table_beside_the_document(capsys):
 # Bad arguments, files and output paths, class by class: tests/test_bad_input.py,
 # tests/test_bench_files.py and tests/test_outputs.py.
 
-LIGHT_COMMANDS = [["list"], ["list", "--json"], ["--help"], ["train", "--help"],
-                  ["train", "--epochs", "-1", "lenet5"], ["train", "lenet6"],
+LIGHT_COMMANDS = [["list"], ["list", "--json"], ["list", "--markdown"], ["--help"],
+                  ["train", "--help"], ["train", "--epochs", "-1", "lenet5"], ["train", "lenet6"],
                   ["reproduce", "--seed", "-1"], ["bench-compare", "missing.json", "x.json"]]
 IMPORTED_HEAVY = """
 import sys
