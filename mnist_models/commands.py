@@ -150,9 +150,11 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
 
 def cmd_fingerprint(args: argparse.Namespace) -> int:
     from mnist_models import fingerprint_check
-    from mnist_models.registry import get_spec, list_models
+    from mnist_models.registry import builtin_models, get_spec, list_models
 
-    specs = [get_spec(name) for name in args.names or list_models()]
+    # The README's tolerance table is the zoo's own (an installed plugin must not change it).
+    default = builtin_models() if args.tolerance_table else list_models()
+    specs = [get_spec(name) for name in args.names or default]
     command = "mnist-models fingerprint " + " ".join(sys.argv[2:])
     # A missing or broken golden file is a GoldenError: main() makes it one line, exit 2.
     if args.tolerance_table:

@@ -36,9 +36,13 @@ DROPOUTS = [(name, row.name, row.settings["rate"]) for name in MODELS
             for row in mnist_models.get_spec(name).layers if row.kind == "Dropout"]
 
 
+def golden_file(spec) -> Path:
+    """The suite's golden file, or a plugin model's own (in its package, ``data_dir``)."""
+    return goldens.golden_file(spec.data_dir) if spec.data_dir else GOLDEN
+
+
 def verdicts(spec, now=None):
-    # A plugin's model has its golden in its own package (ModelSpec.data_dir).
-    return fingerprint_check.verdicts(spec, now, golden_file=None if spec.data_dir else GOLDEN,
+    return fingerprint_check.verdicts(spec, now, golden_file=golden_file(spec),
                                       calibration_file=CALIBRATION)
 
 
