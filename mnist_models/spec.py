@@ -182,8 +182,8 @@ class ModelSpec:
 
     ``document`` cites the source: a :class:`Citation`, or a seed document's key (``"001"``),
     which becomes that document's citation. ``data_dir`` is the folder of the model's committed
-    measurements (its gate calibration) where they are not the suite's own: a plugin's package
-    keeps them beside its specs.
+    measurements (gate calibration, fingerprint golden) where they are not the suite's own
+    (``calibration/``, ``tests/golden/``): a plugin's package keeps them beside its specs.
     """
 
     name: str
