@@ -8,6 +8,7 @@ would be a model silently unchecked.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from mnist_models import gate_calibration, registry
 from mnist_models.cli import main
 from mnist_models.gates import threshold_from
+from mnist_models.spec import Citation
 from tests import checks, plugins
 
 BROKEN = {
@@ -90,6 +92,18 @@ def test_the_example_gate_reads_the_calibration_in_its_own_package(install):
     assert gate.threshold_for("tensorflow") == threshold_from(accuracies)
     assert stored["simple_convnet"].provenance["command"] == \
         "mnist-models calibrate simple_convnet"
+
+
+def test_a_source_is_a_seed_document_or_a_citation_of_its_own():
+    spec = registry.get_spec("mlp_100")
+    assert (spec.document.label, spec.document.where) == ("002", "shared/seeds/002_*.txt")
+    with pytest.raises(ValueError, match="mlp_100: unknown seed document '005'"):
+        dataclasses.replace(spec, document="005")
+    with pytest.raises(ValueError, match="needs a label and a title"):
+        Citation("paper", " ")
+    cited = dataclasses.replace(spec, document=Citation("LeCun98", "Gradient-based learning",
+                                                        "doi:10.1109/5.726791"))
+    assert str(cited.document) == "LeCun98"
 
 
 @pytest.mark.parametrize("case", BROKEN)
