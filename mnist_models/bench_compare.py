@@ -19,7 +19,7 @@ import numpy as np
 from mnist_models.bench_files import BaselineError, read_run
 
 __all__ = ["BaselineError", "Comparison", "compare", "load_rounds", "parse_threshold",
-           "ratio_interval", "table"]
+           "ratio_interval", "table", "without_baseline"]
 
 BOOTSTRAP_SAMPLES = 2000
 CONFIDENCE = 0.95
@@ -90,6 +90,12 @@ def compare(baseline_path: str | Path, current_path: str | Path,
             float(np.median(current[name]["rounds"])), ratio, low, high,
             regression=ratio > 1 + threshold and low > 1.0))
     return results
+
+
+def without_baseline(baseline_path: str | Path, current_path: str | Path) -> list[str]:
+    """Benchmarks of the current run that the baseline has none of, as for a model registered
+    after the baseline was recorded: named, never compared and never an error."""
+    return sorted(set(load_rounds(current_path)) - set(load_rounds(baseline_path)))
 
 
 def parse_threshold(text: str) -> float:

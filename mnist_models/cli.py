@@ -22,9 +22,9 @@ __all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
 #: 128 + SIGINT: what a shell reports for a program that Ctrl-C stopped.
 EXIT_INTERRUPTED = 130
 #: Commands that train or run models: MNIST is loaded and verified before their first step.
-_USES_DATA = {"train", "check", "reproduce", "fingerprint"}
+_USES_DATA = {"train", "check", "reproduce", "fingerprint", "calibrate"}
 #: Commands that build models, so import Keras (and TensorFlow); every other one never does.
-_USES_KERAS = {"summary", *_USES_DATA}
+_USES_KERAS = {"summary", "calibration", *_USES_DATA}
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
@@ -47,10 +47,10 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from mnist_models.bench_files import BaselineError
     from mnist_models.data import DataError
     from mnist_models.goldens import GoldenError
-    from mnist_models.registry import UnknownModelError
+    from mnist_models.registry import PluginError, UnknownModelError
 
     return (arguments.ArgumentError, outputs.OutputError, DataError, BaselineError,
-            GoldenError, UnknownModelError)
+            GoldenError, UnknownModelError, PluginError)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -68,9 +68,15 @@ def _run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns its exit code (usage errors exit 2 from argparse itself)."""
-    args = build_parser().parse_args(argv)
-    prog = f"mnist-models {args.command}"
     user_errors = _user_errors()
+    try:
+        # The help of the commands that take a model lists the registry: a broken plugin is
+        # met here.
+        args = build_parser().parse_args(argv)
+    except user_errors as error:
+        print(f"mnist-models: error: {' '.join(str(error).split())}", file=sys.stderr)
+        return EXIT_USAGE
+    prog = f"mnist-models {args.command}"
     try:
         return _run(args)
     except KeyboardInterrupt:

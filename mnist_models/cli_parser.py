@@ -214,4 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also draw the samples/s as a bar chart into the PNG file PNG "
                         "(default: no chart)")
     report.set_defaults(func=commands.cmd_bench_report)
+
+    from mnist_models import calibrate_command, doc_tables
+
+    calibrate_command.add_parser(sub, _add, model_spec, positive_int)
+    doc_tables.add_parsers(sub, _add, listing, model_spec)
     return parser

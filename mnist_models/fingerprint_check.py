@@ -56,14 +56,16 @@ def golden_of(spec: ModelSpec, stored: Mapping[str, Fingerprint],
 
 
 def verdicts(spec: ModelSpec, now: Fingerprint | None = None,
-             golden_file: Path = goldens.GOLDEN_FILE,
+             golden_file: Path | None = None,
              calibration_file: Path = tolerances.CALIBRATION_FILE,
              missing_calibration_ok: bool = False, fail_fast: bool = False) -> list[Verdict]:
     """``spec``'s fingerprint (``now``, or computed here) against its golden, per quantity.
 
     ``fail_fast`` stops computing at the first part (schedule, forward pass, training steps)
-    that moved; the parts after it are then reported as the golden's own.
+    that moved; the parts after it are then reported as the golden's own. ``golden_file``
+    defaults to the spec's own (:func:`mnist_models.goldens.golden_file`).
     """
+    golden_file = golden_file or goldens.golden_file(spec.data_dir)
     stored, _ = goldens.read_goldens(golden_file)
     calibration = tolerances.read_calibration(calibration_file, missing_calibration_ok)
     return _compare(spec, golden_of(spec, stored, golden_file), calibration, now, fail_fast)
@@ -106,8 +108,9 @@ def check(specs: Sequence[ModelSpec]) -> tuple[list[Verdict], int]:
     """Every spec against its golden: the verdicts and the exit code (1 if anything moved)."""
     # Every golden and the calibration are read before any model is built: a missing one is
     # an error at once, not after minutes of work.
-    stored, _ = goldens.read_goldens()
-    wanted = [golden_of(spec, stored) for spec in specs]
+    files = {spec.name: goldens.golden_file(spec.data_dir) for spec in specs}
+    stored = {path: goldens.read_goldens(path)[0] for path in set(files.values())}
+    wanted = [golden_of(spec, stored[files[spec.name]], files[spec.name]) for spec in specs]
     calibration = tolerances.read_calibration()
     rows = []
     for index, (spec, golden) in enumerate(zip(specs, wanted, strict=True), 1):
@@ -116,11 +119,26 @@ def check(specs: Sequence[ModelSpec]) -> tuple[list[Verdict], int]:
     return rows, int(any(row.moved for row in rows))
 
 
-def write(specs: Sequence[ModelSpec], command: str) -> tuple[list[Verdict], list[str]]:
-    """Recompute and store ``specs``' goldens; returns how each moved from the old ones, and
-    the goldens written."""
+def write(specs: Sequence[ModelSpec], command: str,
+          golden_file: Path | None = None) -> tuple[list[Verdict], list[str]]:
+    """Recompute and store ``specs``' goldens, each in its own golden file (``golden_file``
+    for all of them, if given); returns how each moved from the old ones, and the goldens
+    written."""
+    by_file: dict[Path, list[ModelSpec]] = {}
+    for spec in specs:
+        by_file.setdefault(golden_file or goldens.golden_file(spec.data_dir), []).append(spec)
+    rows, written = [], []
+    for path, group in by_file.items():
+        more_rows, more_written = _write(group, command, path)
+        rows += more_rows
+        written += more_written
+    return rows, sorted(written)
+
+
+def _write(specs: Sequence[ModelSpec], command: str,
+           golden_file: Path) -> tuple[list[Verdict], list[str]]:
     try:
-        stored, _ = goldens.read_goldens()
+        stored, _ = goldens.read_goldens(golden_file)
     except goldens.GoldenError as error:
         # Nothing good to keep: a missing file, or one of an older format.
         print(f"not comparing with the old goldens: {error}", file=sys.stderr)
@@ -133,7 +151,7 @@ def write(specs: Sequence[ModelSpec], command: str) -> tuple[list[Verdict], list
     calibration = tolerances.read_calibration(missing_ok=True)
     rows = [row for name, now in fresh.items() if name in stored
             for row in _rows(stored[name], now, calibration)]
-    goldens.write_goldens(fresh, provenance(command))
+    goldens.write_goldens(fresh, provenance(command), golden_file)
     return rows, sorted(fresh)
 
 

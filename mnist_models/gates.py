@@ -1,9 +1,8 @@
 """Accuracy gates: a short, fixed training budget per model and the test accuracy it must reach.
 
-Thresholds are calibrated, not guessed: ``calibration/calibrate_gates.py`` trains every model's
-gate budget over many seeds and :func:`threshold_from` turns what it saw into the threshold
-stored in the model's spec. ``tests/test_gates.py`` checks that each spec's threshold is the one
-this rule gives for the committed calibration.
+Thresholds are calibrated, not guessed: ``mnist-models calibrate NAME`` trains a model's gate
+budget over many seeds into its calibration file (:mod:`mnist_models.gate_calibration`), and
+:func:`threshold_from` turns what it saw into the threshold the spec's gate reads from there.
 """
 
 from __future__ import annotations

@@ -194,6 +194,12 @@ def write_json(path: Path, data: Mapping[str, Any]) -> None:
         raise
 
 
+def golden_file(data_dir: Path | None) -> Path:
+    """The golden file of a model whose measurements live in ``data_dir`` (a plugin's, see
+    ``ModelSpec.data_dir``), or the suite's own for the zoo's models (``None``)."""
+    return GOLDEN_FILE if data_dir is None else Path(data_dir) / "fingerprints.json"
+
+
 def read_goldens(path: Path = GOLDEN_FILE) -> tuple[dict[str, Fingerprint], dict[str, Any]]:
     """The golden fingerprints by model, and the provenance they were written with."""
     data = read_json(path, "golden file")

@@ -8,11 +8,16 @@ expected value from here.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from mnist_models import layer_settings
+
+if TYPE_CHECKING:
+    from mnist_models.gate_calibration import GateCalibration
 
 Shape = tuple[int, ...]
 
@@ -25,6 +30,32 @@ DOCUMENTS: dict[str, str] = {
     "004": "Audevart, Banachewicz, Massaron, 'Machine Learning Using TensorFlow Cookbook', "
     "'Implementing a simple CNN' (book excerpt)",
 }
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a model's table, recipe and reported accuracy come from: a document, a web page
+    or a paper. ``label`` is its short name in tables (a seed document's number, ``keras-io``);
+    ``where`` a URL, a DOI or a file."""
+
+    label: str
+    title: str
+    where: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.label.strip() or not self.title.strip():
+            raise ValueError(f"a citation needs a label and a title, got {self!r}")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def seed_document(key: str) -> Citation:
+    """One of the five seed documents (``shared/seeds/KEY_*.txt``) as a citation."""
+    if key not in DOCUMENTS:
+        raise ValueError(f"unknown seed document {key!r}; expected one of "
+                         f"{', '.join(DOCUMENTS)} or a Citation")
+    return Citation(key, DOCUMENTS[key], f"shared/seeds/{key}_*.txt")
 
 
 @dataclass(frozen=True)
@@ -99,32 +130,69 @@ class Recipe:
 class Gate:
     """A short training budget and the test accuracy it must reach.
 
-    The threshold is calibrated over many seeds (see ``calibration/``); ``calibrated_min`` is
-    the lowest accuracy observed there, kept beside the threshold so the margin is visible.
+    The threshold is not typed here: it is read from the model's committed calibration
+    (:mod:`mnist_models.gate_calibration`, written by ``mnist-models calibrate NAME``) and
+    computed by the one threshold rule, ``mnist_models.gates.threshold_from``. ``model`` and
+    ``calibration`` (the folder of its calibration files) are filled in by the model's
+    :class:`ModelSpec`.
     """
 
-    threshold: float
     epochs: int | None = None
     steps: int | None = None
-    calibrated_min: float | None = None
-    calibrated_seeds: int = 0
-    #: Thresholds calibrated on another Keras backend, for models whose TensorFlow threshold
-    #: does not hold there (each backend draws its own initial weights from the same seed).
-    #: ``backend -> (threshold, calibrated_min)``, from ``calibration/gates-BACKEND.json``.
-    other_backends: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    model: str = ""
+    calibration: Path | None = None
+
+    def __post_init__(self) -> None:
+        if (self.epochs is None) == (self.steps is None):
+            raise ValueError("a gate sets exactly one of epochs and steps")
+
+    def calibrated(self, backend: str) -> GateCalibration:
+        """The calibration on ``backend``: its own where it has one, TensorFlow's otherwise;
+        a ``CalibrationError`` naming the command to run if there is none or its budget is
+        not this gate's."""
+        from mnist_models import gate_calibration
+
+        directory = self.calibration or suite_calibration()
+        found = gate_calibration.entry(directory, backend, self.model) \
+            or gate_calibration.entry(directory, "tensorflow", self.model)
+        tensorflow = gate_calibration.file_for(directory, "tensorflow")
+        if found is None:
+            raise gate_calibration.CalibrationError(
+                f"{self.model}: no gate calibration in {tensorflow}; calibrate it with: "
+                f"mnist-models calibrate {self.model}")
+        if (found.epochs, found.steps) != (self.epochs, self.steps):
+            raise gate_calibration.CalibrationError(
+                f"{self.model}: the gate trains {self.epochs} epochs, {self.steps} steps, but "
+                f"was calibrated with {found.budget}; recalibrate with: mnist-models calibrate "
+                f"{self.model}")
+        return found
 
     def threshold_for(self, backend: str) -> float:
         """The threshold on ``backend``: its own where calibrated, TensorFlow's otherwise."""
-        return self.other_backends.get(backend, (self.threshold, 0.0))[0]
+        return self.calibrated(backend).threshold
+
+
+def suite_calibration() -> Path:
+    """The zoo's calibration folder: the repository's ``calibration/``, beside the package in a
+    checkout or an editable install, else in the working directory (tox installs a wheel and
+    runs from the repository root)."""
+    beside = Path(__file__).resolve().parents[1] / "calibration"
+    return beside if beside.is_dir() else Path("calibration")
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A zoo model and everything its source document says about it."""
+    """A zoo model and everything its source document says about it.
+
+    ``document`` cites the source: a :class:`Citation`, or a seed document's key (``"001"``),
+    which becomes that document's citation. ``data_dir`` is the folder of the model's committed
+    measurements (gate calibration, fingerprint golden) where they are not the suite's own
+    (``calibration/``, ``tests/golden/``): a plugin's package keeps them beside its specs.
+    """
 
     name: str
     builder: Callable[[], object]
-    document: str
+    document: Citation | str
     input_shape: Shape
     layers: tuple[LayerRow, ...]
     total_params: int
@@ -145,6 +213,7 @@ class ModelSpec:
     #: Known numeric differences (``compat.NUMERIC_DIFFERENCES``) that move this model's
     #: fingerprint; where one holds, the model is compared with a golden of its own.
     numeric_differences: tuple[str, ...] = ()
+    data_dir: Path | None = None
 
     def __post_init__(self) -> None:
         # A variant is made with dataclasses.replace, which checks no types: a recipe that is
@@ -152,8 +221,14 @@ class ModelSpec:
         if not isinstance(self.recipe, Recipe):
             raise TypeError(f"{self.name}: recipe: expected a Recipe, got "
                             f"{type(self.recipe).__name__} {self.recipe!r}")
-        if self.document not in DOCUMENTS:
-            raise ValueError(f"{self.name}: unknown document {self.document!r}")
+        if isinstance(self.document, str):
+            try:
+                object.__setattr__(self, "document", seed_document(self.document))
+            except ValueError as error:
+                raise ValueError(f"{self.name}: {error}") from None
+        if self.gate is not None:
+            object.__setattr__(self, "gate", dataclasses.replace(
+                self.gate, model=self.name, calibration=self.data_dir or self.gate.calibration))
         if sum(row.params for row in self.layers) != self.total_params:
             raise ValueError(f"{self.name}: layer table params do not add up to the total")
         if self.trainable_params + self.non_trainable_params != self.total_params:

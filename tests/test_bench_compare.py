@@ -97,6 +97,18 @@ def test_mismatched_runs_are_refused(tmp_path):
         compare(base, write_run(tmp_path / "d.json", {"other": np.full(10, 0.01)}))
 
 
+def test_a_benchmark_newer_than_the_baseline_is_named_not_compared_and_no_error(tmp_path,
+                                                                               capsys):
+    rng = np.random.default_rng(5)
+    base = write_run(tmp_path / "b.json", {"m": noisy(rng, 1e-2)})
+    grown = write_run(tmp_path / "c.json", {"m": noisy(rng, 1e-2), "new_model": noisy(rng, 1)})
+    assert main(["bench-compare", str(base), str(grown)]) == 0
+    out = capsys.readouterr().out
+    assert "no baseline for 1 benchmark(s), not compared: new_model" in out
+    assert main(["bench-compare", str(base), str(base)]) == 0
+    assert "no baseline" not in capsys.readouterr().out  # the message is no constant
+
+
 def test_cli_exit_codes(tmp_path, capsys):
     rng = np.random.default_rng(4)
     base = write_run(tmp_path / "b.json", {"m": noisy(rng, 1e-2)})

@@ -46,8 +46,8 @@ def test_summary_prints_the_table_beside_the_document(capsys):
 # Bad arguments, files and output paths, class by class: tests/test_bad_input.py,
 # tests/test_bench_files.py and tests/test_outputs.py.
 
-LIGHT_COMMANDS = [["list"], ["list", "--json"], ["--help"], ["train", "--help"],
-                  ["train", "--epochs", "-1", "lenet5"], ["train", "lenet6"],
+LIGHT_COMMANDS = [["list"], ["list", "--json"], ["list", "--markdown"], ["--help"],
+                  ["train", "--help"], ["train", "--epochs", "-1", "lenet5"], ["train", "lenet6"],
                   ["reproduce", "--seed", "-1"], ["bench-compare", "missing.json", "x.json"]]
 IMPORTED_HEAVY = """
 import sys
@@ -89,7 +89,8 @@ def test_help_documents_every_option_with_its_default():
     assert len(helps) >= 20
     for dest, text in helps:
         assert text, f"{dest} has no help"
-        if dest.startswith(("summary spec", "train spec", "bench-")) and "--" not in dest:
+        required = ("summary spec", "train spec", "calibrate spec", "bench-")
+        if dest.startswith(required) and "--" not in dest:
             continue  # a required positional: no default to state
         assert "(default: " in text, f"{dest}: {text!r}"
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import json
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import mnist_models
-from mnist_models import compat
+from mnist_models import compat, gate_calibration
 from mnist_models.gates import gate_threshold, run_gate, threshold_from
 from mnist_models.spec import ModelSpec
 
 GATED = [name for name in mnist_models.list_models() if mnist_models.get_spec(name).gate]
 CALIBRATION = Path(__file__).resolve().parents[1] / "calibration"
-BACKEND_GATES = [(name, backend) for name in GATED
-                 for backend in mnist_models.get_spec(name).gate.other_backends]
+CALIBRATION_FILES = sorted(CALIBRATION.glob("gates*.json"))
 
 
 def test_every_model_has_a_gate():
@@ -25,26 +24,60 @@ def test_every_model_has_a_gate():
 
 
 @pytest.mark.parametrize("name", GATED)
-def test_gate_threshold_comes_from_the_committed_calibration(name):
-    gate = mnist_models.get_spec(name).gate
-    _assert_calibrated(CALIBRATION / "gates.json", name, gate.threshold, gate.calibrated_min)
+def test_gate_threshold_is_the_rule_applied_to_the_committed_calibration(name):
+    spec = mnist_models.get_spec(name)
+    calibrated = spec.gate.calibrated(compat.backend())
+    assert len(calibrated.runs) >= 10, "calibrate over at least 10 seeds"
+    assert gate_threshold(spec) == threshold_from(calibrated.accuracies)
+    assert gate_threshold(spec) < min(calibrated.accuracies)
 
 
-@pytest.mark.parametrize(("name", "backend"), BACKEND_GATES)
-def test_backend_gate_comes_from_that_backends_calibration(name, backend):
-    threshold, calibrated_min = mnist_models.get_spec(name).gate.other_backends[backend]
-    _assert_calibrated(CALIBRATION / f"gates-{backend}.json", name, threshold, calibrated_min)
+@pytest.mark.parametrize("path", CALIBRATION_FILES, ids=lambda path: path.name)
+def test_calibration_files_are_well_formed_and_name_registered_models(path):
+    entries = gate_calibration.read(path)
+    assert entries, f"{path} calibrates no model"
+    for name, entry in entries.items():
+        assert name in mnist_models.list_models(), f"{path}: {name} is not registered"
+        assert sorted(run["seed"] for run in entry.runs) == list(range(len(entry.runs)))
 
 
-def _assert_calibrated(path: Path, name: str, threshold: float, calibrated_min: float) -> None:
-    gate = mnist_models.get_spec(name).gate
-    entry = json.loads(path.read_text())["models"][name]
-    accuracies = [run["test_accuracy"] for run in entry["runs"]]
-    assert len(accuracies) >= 10, "calibrate over at least 10 seeds"
-    assert (entry["epochs"], entry["steps"]) == (gate.epochs, gate.steps), "budget changed"
-    assert threshold == threshold_from(accuracies)
-    assert calibrated_min == pytest.approx(min(accuracies))
-    assert threshold < min(accuracies)
+def _spec_calibrated_in(directory: Path, accuracies: list[float], steps: int = 300):
+    provenance = {"date": "d", "versions": {}, "machine": "m", "command": "c"}
+    runs = tuple({"seed": i, "test_accuracy": a, "seconds": 1.0} for i, a in enumerate(accuracies))
+    gate_calibration.record(gate_calibration.file_for(directory, "tensorflow"),
+                            gate_calibration.GateCalibration("lenet5", None, steps, runs,
+                                                             provenance))
+    return dataclasses.replace(mnist_models.get_spec("lenet5"), data_dir=directory)
+
+
+def test_a_spec_reads_its_threshold_from_its_calibration_folder(tmp_path):
+    spec = _spec_calibrated_in(tmp_path, [0.95, 0.96, 0.97])
+    assert spec.gate.threshold_for("tensorflow") == threshold_from([0.95, 0.96, 0.97])
+    spec = _spec_calibrated_in(tmp_path, [0.90, 0.91, 0.92])  # recalibrated: the file decides
+    assert spec.gate.threshold_for("tensorflow") == threshold_from([0.90, 0.91, 0.92])
+
+
+def test_a_gate_whose_budget_changed_since_calibration_names_the_command(tmp_path):
+    spec = _spec_calibrated_in(tmp_path, [0.95, 0.96], steps=200)
+    with pytest.raises(gate_calibration.CalibrationError, match="mnist-models calibrate lenet5"):
+        spec.gate.threshold_for("tensorflow")
+
+
+def test_an_uncalibrated_gate_names_the_command(tmp_path):
+    spec = dataclasses.replace(mnist_models.get_spec("lenet5"), data_dir=tmp_path)
+    with pytest.raises(gate_calibration.CalibrationError, match="mnist-models calibrate lenet5"):
+        spec.gate.threshold_for("tensorflow")
+
+
+def test_recording_one_model_keeps_every_other_models_entry_and_provenance(tmp_path):
+    path = tmp_path / "gates.json"
+    shutil.copy(CALIBRATION / "gates.json", path)
+    before = gate_calibration.read(path)
+    _spec_calibrated_in(tmp_path, [0.95, 0.96])
+    after = gate_calibration.read(path)
+    assert after["lenet5"].accuracies == [0.95, 0.96]
+    assert {n: e for n, e in after.items() if n != "lenet5"} == \
+        {n: e for n, e in before.items() if n != "lenet5"}
 
 
 @pytest.mark.training

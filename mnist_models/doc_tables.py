@@ -1,0 +1,82 @@
+"""The README's generated tables: the zoo and the gate calibration, from the registry and the
+committed calibration, never typed.
+
+Each table sits in the README between ``<!-- NAME -->`` and ``<!-- /NAME -->`` and is printed
+by its command (``mnist-models list --markdown``, ``mnist-models calibration``);
+``tests/test_doc_tables.py`` fails when a block differs from what its command prints now. Both
+cover the zoo's own models (:func:`mnist_models.registry.builtin_models`): a plugin's models
+belong in its own documentation, and an installed plugin must not make this README stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Sequence
+
+from mnist_models.spec import ModelSpec
+
+
+def zoo_markdown(specs: Sequence[ModelSpec]) -> str:
+    """One row a model: name, source, architecture, parameters, the accuracy it reports."""
+    lines = ["| model | source | architecture | params (total / non-trainable) "
+             "| reported test acc |", "|---|---|---|---|---|"]
+    for spec in specs:
+        source = f"{spec.document.label}, {spec.document.title}"
+        lines.append(f"| `{spec.name}` | {source} | {spec.description} | "
+                     f"{spec.total_params:,} / {spec.non_trainable_params:,} | "
+                     f"{spec.reported_accuracy:.4f} |")
+    return "\n".join(lines) + "\n"
+
+
+def calibration_markdown(specs: Sequence[ModelSpec], backend: str = "tensorflow") -> str:
+    """Each gated model's calibration on ``backend``: spread, threshold and provenance."""
+    from mnist_models import gate_calibration
+
+    return gate_calibration.markdown([spec.gate.calibrated(backend) for spec in specs
+                                      if spec.gate is not None])
+
+
+def block(text: str, marker: str) -> str | None:
+    """What ``text`` holds between ``<!-- marker -->\\n`` and ``<!-- /marker -->``."""
+    found = re.search(rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", text, re.DOTALL)
+    return found.group(1) if found else None
+
+
+def _zoo_specs(specs: Sequence[ModelSpec] = ()) -> list[ModelSpec]:
+    from mnist_models.registry import builtin_models, get_spec
+
+    return list(specs) or [get_spec(name) for name in builtin_models()]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``list``: ``--markdown`` prints the README's zoo table, else the usual listing."""
+    if args.markdown_table:
+        print(zoo_markdown(_zoo_specs()), end="")
+        return 0
+    from mnist_models import commands
+
+    return commands.cmd_list(args)
+
+
+def cmd_calibration(args: argparse.Namespace) -> int:
+    print(calibration_markdown(_zoo_specs(args.specs), args.backend), end="")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction, add, listing: argparse.ArgumentParser,
+                model_spec) -> None:
+    """Add ``list --markdown`` and the ``calibration`` command (from cli_parser)."""
+    listing.add_argument("--markdown", action="store_true", dest="markdown_table",
+                         help="print the README's zoo table of the zoo's own models, as "
+                         "Markdown (default: a table of every registered model)")
+    listing.set_defaults(func=cmd_list)
+    parser = add(sub, "calibration", "the README's gate calibration table: per model the "
+                 "accuracies over the calibrated seeds, the threshold the rule gives, and "
+                 "where and when it was calibrated (Markdown)")
+    parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",
+                        help="models to show (default: the zoo's own models)")
+    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
+                        default="tensorflow", help="whose calibration: TensorFlow's, or "
+                        "another backend's own where it has one (default: tensorflow)")
+    parser.set_defaults(func=cmd_calibration)
