@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from mnist_models.registry import ENTRY_POINT_GROUP
+from tests import child_process
 
 ROOT = Path(__file__).resolve().parents[1]
 #: keras-io's "Simple MNIST convnet" as a plugin package (its pyproject.toml names the entry
@@ -39,7 +40,7 @@ def example_environment(site: Path) -> dict[str, str]:
     checkout's mnist_models."""
     write_dist_info(site, "mnist-models-simple-convnet", EXAMPLE_ENTRY_POINTS)
     path = [str(ROOT), str(site), str(EXAMPLE_SOURCE), os.environ.get("PYTHONPATH", "")]
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in path if p))
+    return child_process.environment(PYTHONPATH=os.pathsep.join(p for p in path if p))
 
 
 def forget_modules(*names: str) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from mnist_models import compat
+from tests import child_process
 
 IMPORT_EVERYTHING = """
 import importlib, pkgutil, sys
@@ -26,7 +26,7 @@ print(sorted(name for name in sys.modules if name.split(".")[0] == "tensorflow")
                     "environments run this test")
 def test_no_module_imports_tensorflow_on_another_backend():
     done = subprocess.run([sys.executable, "-c", IMPORT_EVERYTHING], capture_output=True,
-                          text=True, env={**os.environ, "KERAS_BACKEND": compat.backend()},
+                          text=True, env=child_process.environment(KERAS_BACKEND=compat.backend()),
                           check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from fractions import Fraction
@@ -21,6 +20,7 @@ from mnist_models.bench_compare import (
 )
 from mnist_models.benchmarking import iterations_per_round, slowdown_fraction, with_slowdown
 from mnist_models.cli import main
+from tests import child_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -162,11 +162,7 @@ def test_a_bad_slowdown_is_a_clear_error(monkeypatch, text):
 
 def _bench(tmp_path: Path, label: str, extra_work: float = 0.0) -> Path:
     out = tmp_path / f"{label}.json"
-    # Under pytest -n, the worker's PYTEST_XDIST_* variables would make pytest-benchmark in the
-    # child think it is an xdist worker too, and refuse --benchmark-only.
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith("PYTEST_XDIST")}
-    env["MNIST_MODELS_BENCH_EXTRA_WORK"] = str(extra_work)
+    env = child_process.environment(MNIST_MODELS_BENCH_EXTRA_WORK=str(extra_work))
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "benchmarks/test_throughput.py", "-q",
          "-p", "no:cacheprovider", "-k", "test_train and lenet5_bn", "--benchmark-only",

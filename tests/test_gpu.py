@@ -9,7 +9,6 @@ usage error instead of skipping.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 import mnist_models
 from mnist_models import compat
 from mnist_models.training import train
-from tests import backend_helpers
+from tests import backend_helpers, child_process
 
 
 def test_variable_device_matches_what_the_backend_sees():
@@ -47,7 +46,7 @@ def test_requiring_a_gpu_where_there_is_none_is_an_error():
         [sys.executable, "-m", "pytest", "tests/test_gpu.py", "-q", "-p", "no:cacheprovider",
          "-k", "training_runs_on_the_gpu"],
         cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
-        env={**os.environ, "MNIST_MODELS_REQUIRE_GPU": "1"})
+        env=child_process.environment(MNIST_MODELS_REQUIRE_GPU="1"))
     if compat.gpu_available():
         assert run.returncode == 0, run.stdout + run.stderr
     else:
