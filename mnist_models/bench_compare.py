@@ -93,15 +93,23 @@ def compare(baseline_path: str | Path, current_path: str | Path,
 
 
 def parse_threshold(text: str) -> float:
-    """'10%' or '0.1' -> 0.1."""
+    """A percentage, as a fraction: '10%' or '10' -> 0.1.
+
+    A bare number is percent, so ``--threshold 5`` is 5%, never 500%. A bare number under 1
+    ('0.1') is refused: it could be a fraction (10%) or a percentage (0.1%).
+    """
     value = text.strip()
+    percent_sign = value.endswith("%")
     try:
-        number = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+        number = float(value.removesuffix("%"))
     except ValueError:
         raise ValueError(f"threshold: expected a percentage like 10%, got {text!r}") from None
-    if not 0 <= number < 10:
+    if not 0 <= number < 1000:
         raise ValueError(f"threshold: expected between 0% and 1000%, got {text!r}")
-    return number
+    if 0 < number < 1 and not percent_sign:
+        raise ValueError(f"threshold: {text!r} is ambiguous, a fraction or a percentage; "
+                         f"expected a percentage with its sign: {number:.0%} or {number}%")
+    return number / 100
 
 
 def table(results: list[Comparison], threshold: float) -> str:
