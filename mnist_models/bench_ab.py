@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -76,12 +76,14 @@ def workloads(specs: Sequence[ModelSpec], phases: Sequence[str]) -> list[tuple[s
     return chosen
 
 
-def check_side(side: Side) -> None:
-    """The interpreter exists and runs (before any worker starts)."""
+def check_side(side: Side) -> Side:
+    """The side with its interpreter as an absolute path, found and executable, before any
+    worker starts. (Absolute, not resolved: a venv's python is a link that must stay one.)"""
     found = shutil.which(side.python)
     if found is None or not os.access(found, os.X_OK):
         raise ABError(f"{side.name} interpreter {side.python!r}: not found or not executable; "
                       "expected a Python interpreter with mnist-models installed")
+    return replace(side, python=os.path.abspath(found))
 
 
 class Worker:
@@ -91,8 +93,11 @@ class Worker:
         self.side = side
         # The worker's stderr, for an error message; closed by close().
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115
+        # Started in "/": ``-m`` puts the working directory first on sys.path, and a checkout
+        # there would shadow the package installed in the side's interpreter.
         self.process = subprocess.Popen(
             [side.python, "-m", "mnist_models.bench_worker"], env={**os.environ, **side.env},
+            cwd="/",
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             bufsize=1)
 
@@ -111,14 +116,18 @@ class Worker:
         return answer
 
     def _failed(self, error: str) -> ABError:
-        self.process.kill()
-        self.process.wait()
+        self.kill()
         self.log.seek(0)
         lines = [line for line in self.log.read().splitlines() if line.strip()]
         why = error or (lines[-1] if lines else f"exit code {self.process.returncode}")
         return ABError(f"{self.side.name} interpreter {self.side.python}: its worker failed: "
                        f"{why}; expected mnist-models importable there (PYTHONPATH through "
                        f"--{self.side.name}-env) and the workloads it was asked for")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -166,8 +175,7 @@ def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
         progress: Callable[[str], None] = _progress) -> ABRun:
     """Start both workers, warm up every workload, then time rounds until ``budget`` seconds
     of rounds are spent (at least :data:`MIN_ROUNDS`)."""
-    for side in (baseline, candidate):
-        check_side(side)
+    baseline, candidate = check_side(baseline), check_side(candidate)
     if mode == "duet" and len(os.sched_getaffinity(0)) < 2:
         raise ABError("--mode duet: expected at least 2 CPUs to pin the sides to")
     labels = [label(*workload) for workload in chosen]
@@ -195,6 +203,10 @@ def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
                 progress(f"round {number}, {now - timing_started:.0f} of {budget:.0f} s")
             if number >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
                 break
+    except BaseException:  # Ctrl-C or a failed side: don't wait for the other to finish
+        for worker in workers:
+            worker.kill()
+        raise
     finally:
         for worker in workers:
             worker.close()

@@ -51,11 +51,32 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Run:
-    """One benchmark file: its benchmarks and the :data:`MACHINE_KEYS` of its machine_info."""
+    """One benchmark file: its benchmarks and the :data:`MACHINE_KEYS` of its machine_info.
+
+    ``recorded`` is the whole ``machine_info["mnist_models"]`` that :func:`machine_info` wrote
+    (threads, numpy, Python...), unchecked beyond being an object.
+    """
 
     path: Path
     benchmarks: list[Benchmark]
     machine: dict[str, str] = field(default_factory=dict)
+    recorded: dict[str, Any] = field(default_factory=dict)
+
+
+def workload_key(path: Path, benchmark: Benchmark) -> tuple[str, str, int]:
+    """(model, phase, batch size) from a benchmark's extra_info, checked."""
+    info = benchmark.extra_info
+    if not {"model", "phase", "batch_size"} <= set(info):
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info lacks "
+                            "model/phase/batch_size/samples_per_s")
+    model, phase, batch_size = info["model"], info["phase"], info["batch_size"]
+    if not isinstance(model, str) or not isinstance(phase, str):
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info.model and .phase: "
+                            "expected strings")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info.batch_size: expected a "
+                            f"positive integer, got {batch_size!r:.40}")
+    return model, phase, batch_size
 
 
 def identity(model: str, phase: str, batch_size: int, params: int) -> dict[str, Any]:
@@ -111,7 +132,8 @@ def read_run(path: str | Path) -> Run:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise BaselineError(f"{path}: benchmark {repeated[0]} appears more than once")
-    return Run(path, benchmarks, {key: machine[key] for key in MACHINE_KEYS if key in machine})
+    return Run(path, benchmarks, {key: machine[key] for key in MACHINE_KEYS if key in machine},
+               machine)
 
 
 def _benchmark(path: Path, index: int, entry: Any) -> Benchmark:

@@ -6,13 +6,13 @@ compare less than the user thinks; this fails first.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from mnist_models import get_spec, list_models
 from mnist_models.bench_compare import compare, load_rounds
+from mnist_models.bench_files import read_run
 from mnist_models.benchmarking import INFER_BATCHES
 
 BASELINES = sorted((Path(__file__).resolve().parents[1] / "benchmarks" / "baselines")
@@ -35,7 +35,7 @@ def test_baseline_covers_every_model_and_phase(path):
     expected |= {(name, "infer", batch) for name in list_models() for batch in INFER_BATCHES}
     assert measured == expected
     assert all(set(r["extra_info"]) >= EXTRA_INFO for r in runs.values())
-    info = json.loads(path.read_text())["machine_info"]["mnist_models"]
+    info = read_run(path).recorded
     assert {"keras", "backend", "numpy", "python", "threads"} <= set(info)
 
 

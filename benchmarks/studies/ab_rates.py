@@ -1,0 +1,141 @@
+"""How well does bench-ab catch a slowdown, how often does it cry wolf, and how does that
+compare with bench-compare given the same machine time? (issue 12; BENCHMARKS.md has results)
+
+    python benchmarks/studies/ab_rates.py --out calibration/bench-ab-study.json
+
+Run it NOT niced, on the machine as it is (shared, loaded): that is the target condition. Each
+part records the load average before and after it. The parts, in order:
+
+1. bench-compare, today's path: one baseline pytest-benchmark run of the light workloads, then
+   an unchanged run and runs at +5%, +10%, +20% (MNIST_MODELS_BENCH_EXTRA_WORK), each compared
+   with the baseline at the threshold. Its wall time per run sets the bench-ab window below.
+2. bench-ab, interleave and duet: A/A runs of the same interpreter; each run's rounds are cut
+   into windows of that same wall time, one comparison per workload and window.
+3. bench-ab, interleave: the candidate at +5%, +10%, +20%, windows as above.
+
+The light workloads (batch-1 inference of every model, the MLPs' train step and batch-1024
+inference) keep calls under about 5 ms, so a +5% variant's rounds of whole 20-call periods
+stay near the suite's 100 ms; a heavy call (230 ms for a CNN's batch of 1024) would need 4.6 s
+rounds at +5%.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from mnist_models import bench_ab, bench_ab_stats, bench_compare, outputs
+from mnist_models.registry import get_spec, list_models
+
+ROOT = Path(__file__).resolve().parents[2]
+LIGHT = ([(name, "infer", 1) for name in list_models()]
+         + [(name, phase, batch) for name in ("mlp_100", "mlp_25_25")
+            for phase, batch in (("train", get_spec(name).recipe.batch_size),
+                                 ("infer", 1024))])
+PYTEST_SELECTION = "infer and -1] or mlp_100 or mlp_25_25"
+SLOWDOWNS = (0.05, 0.10, 0.20)
+
+
+def _loads() -> list[float]:
+    return [round(load, 2) for load in os.getloadavg()]
+
+
+def _pytest_run(out: Path, extra_work: float) -> float:
+    started = time.perf_counter()
+    env = {**os.environ, "MNIST_MODELS_BENCH_EXTRA_WORK": str(extra_work),
+           "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, "-m", "pytest", "benchmarks/test_throughput.py", "-q",
+                    "-p", "no:cacheprovider", "-k", PYTEST_SELECTION, "--benchmark-only",
+                    "--benchmark-save-data", f"--benchmark-json={out}"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def bench_compare_part(folder: Path, threshold: float) -> dict:
+    loads = {"before": _loads()}
+    base = folder / "base.json"
+    seconds = [_pytest_run(base, 0.0)]
+    rows = {}
+    for extra in (0.0, *SLOWDOWNS):
+        current = folder / f"current-{extra}.json"
+        seconds.append(_pytest_run(current, extra))
+        results = bench_compare.compare(base, current, threshold)
+        rows[str(extra)] = {"flagged": sum(r.regression for r in results),
+                            "of": len(results), "ratios": [round(r.ratio, 4) for r in results]}
+    loads["after"] = _loads()
+    return {"seconds_per_run": seconds, "results": rows, "load_average": loads}
+
+
+def _windows(run: bench_ab.ABRun, window_seconds: float) -> list[slice]:
+    per_window = max(bench_ab.MIN_ROUNDS,
+                     round(run.rounds * window_seconds / max(run.timed_seconds, 1e-9)))
+    return [slice(start, start + per_window)
+            for start in range(0, run.rounds - per_window + 1, per_window)]
+
+
+def ab_part(mode: str, extra: float, budget: float, window_seconds: float,
+            threshold: float) -> dict:
+    env = {"PYTHONPATH": str(ROOT)}
+    baseline = bench_ab.Side("baseline", sys.executable, env)
+    candidate = bench_ab.Side("candidate", sys.executable,
+                              {**env, "MNIST_MODELS_BENCH_EXTRA_WORK": str(extra)})
+    loads = {"before": _loads()}
+    started = time.perf_counter()
+    run = bench_ab.run(baseline, candidate, LIGHT, mode=mode, budget=budget)
+    wall = time.perf_counter() - started
+    loads["after"] = _loads()
+    verdicts, ratios, widths, raw_ac, paired_ac = [], [], [], [], []
+    for name in run.labels:
+        base, cand = bench_ab.as_arrays(run, name)
+        raw_ac.append(bench_ab_stats.lag1_autocorrelation(np.log(base)))
+        paired_ac.append(bench_ab_stats.lag1_autocorrelation(np.log(cand / base)))
+        for window in _windows(run, window_seconds):
+            result = bench_ab_stats.compare(name, base[window], cand[window], threshold, None)
+            verdicts.append(result.verdict)
+            ratios.append(result.ratio)
+            widths.append((result.high - result.low) / 2)
+    return {"mode": mode, "extra_work": extra, "rounds": run.rounds, "wall_seconds": wall,
+            "setup_seconds": run.setup_seconds, "comparisons": len(verdicts),
+            "flagged": verdicts.count("REGRESSION"),
+            "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))},
+            "median_ratio": float(np.median(ratios)),
+            "median_half_width": float(np.median(widths)),
+            "lag1_raw_rounds": float(np.median(raw_ac)),
+            "lag1_paired_log_ratios": float(np.median(paired_ac)), "load_average": loads}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--threshold", type=float, default=0.05)
+    parser.add_argument("--budget", type=float, default=150.0, help="seconds of rounds a run")
+    parser.add_argument("--aa-runs", type=int, default=3)
+    args = parser.parse_args()
+    outputs.check_file(args.out, "--out")
+    record = {"argv": sys.argv, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+              "workloads": LIGHT, "threshold": args.threshold}
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"ab_rates_{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=True)
+    record["bench_compare"] = bench_compare_part(folder, args.threshold)
+    window = float(np.median(record["bench_compare"]["seconds_per_run"]))
+    record["window_seconds"] = window
+    print(json.dumps(record["bench_compare"]), flush=True)
+    parts = [("duet", 0.0)] + [("interleave", 0.0)] * args.aa_runs
+    parts += [("interleave", extra) for extra in SLOWDOWNS]
+    record["bench_ab"] = []
+    for mode, extra in parts:
+        part = ab_part(mode, extra, args.budget, window, args.threshold)
+        print(json.dumps(part), flush=True)
+        record["bench_ab"].append(part)
+        outputs.write_text(args.out, json.dumps(record, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
