@@ -96,7 +96,7 @@ def test_sides_whose_workloads_differ_are_refused():
     same = [{"model": "lenet5", "phase": "train", "batch_size": 100, "params": 61706}]
     other = [{**same[0], "params": 61000}]
     bench_ab._setup([FakeWorker("baseline", same), FakeWorker("candidate", same)], [])
-    with pytest.raises(bench_ab.ABError, match="workloads differ.*61000"):
+    with pytest.raises(bench_ab.ABError, match=r"workloads differ.*61000"):
         bench_ab._setup([FakeWorker("baseline", same), FakeWorker("candidate", other)], [])
 
 

@@ -10,7 +10,8 @@ part records the load average before and after it. The parts, in order:
    an unchanged run and runs at +5%, +10%, +20% (MNIST_MODELS_BENCH_EXTRA_WORK), each compared
    with the baseline at the threshold. Its wall time per run sets the bench-ab window below.
 2. bench-ab, interleave and duet: A/A runs of the same interpreter; each run's rounds are cut
-   into windows of that same wall time, one comparison per workload and window.
+   into windows of that same wall time (and of ``--short-window`` seconds), one comparison
+   per workload and window. Every round's times are kept in the output.
 3. bench-ab, interleave: the candidate at +5%, +10%, +20%, windows as above.
 
 The light workloads (batch-1 inference of every model, the MLPs' train step and batch-1024
@@ -80,7 +81,23 @@ def _windows(run: bench_ab.ABRun, window_seconds: float) -> list[slice]:
             for start in range(0, run.rounds - per_window + 1, per_window)]
 
 
-def ab_part(mode: str, extra: float, budget: float, window_seconds: float,
+def _summary(run: bench_ab.ABRun, window_seconds: float, threshold: float) -> dict:
+    verdicts, ratios, widths = [], [], []
+    for name in run.labels:
+        base, cand = bench_ab.as_arrays(run, name)
+        for window in _windows(run, window_seconds):
+            result = bench_ab_stats.compare(name, base[window], cand[window], threshold, None)
+            verdicts.append(result.verdict)
+            ratios.append(result.ratio)
+            widths.append((result.high - result.low) / 2)
+    return {"window_seconds": window_seconds, "comparisons": len(verdicts),
+            "flagged": verdicts.count("REGRESSION"),
+            "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))},
+            "median_ratio": float(np.median(ratios)),
+            "median_half_width": float(np.median(widths))}
+
+
+def ab_part(mode: str, extra: float, budget: float, windows: list[float],
             threshold: float) -> dict:
     env = {"PYTHONPATH": str(ROOT)}
     baseline = bench_ab.Side("baseline", sys.executable, env)
@@ -91,48 +108,50 @@ def ab_part(mode: str, extra: float, budget: float, window_seconds: float,
     run = bench_ab.run(baseline, candidate, LIGHT, mode=mode, budget=budget)
     wall = time.perf_counter() - started
     loads["after"] = _loads()
-    verdicts, ratios, widths, raw_ac, paired_ac = [], [], [], [], []
+    raw_ac, paired_ac = [], []
     for name in run.labels:
         base, cand = bench_ab.as_arrays(run, name)
         raw_ac.append(bench_ab_stats.lag1_autocorrelation(np.log(base)))
         paired_ac.append(bench_ab_stats.lag1_autocorrelation(np.log(cand / base)))
-        for window in _windows(run, window_seconds):
-            result = bench_ab_stats.compare(name, base[window], cand[window], threshold, None)
-            verdicts.append(result.verdict)
-            ratios.append(result.ratio)
-            widths.append((result.high - result.low) / 2)
     return {"mode": mode, "extra_work": extra, "rounds": run.rounds, "wall_seconds": wall,
-            "setup_seconds": run.setup_seconds, "comparisons": len(verdicts),
-            "flagged": verdicts.count("REGRESSION"),
-            "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))},
-            "median_ratio": float(np.median(ratios)),
-            "median_half_width": float(np.median(widths)),
+            "setup_seconds": run.setup_seconds, "timed_seconds": run.timed_seconds,
+            "windows": [_summary(run, seconds, threshold) for seconds in windows],
             "lag1_raw_rounds": float(np.median(raw_ac)),
-            "lag1_paired_log_ratios": float(np.median(paired_ac)), "load_average": loads}
+            "lag1_paired_log_ratios": float(np.median(paired_ac)), "load_average": loads,
+            "baseline_seconds": run.baseline, "candidate_seconds": run.candidate}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
     parser.add_argument("--threshold", type=float, default=0.05)
-    parser.add_argument("--budget", type=float, default=150.0, help="seconds of rounds a run")
+    parser.add_argument("--budget", type=float, default=180.0, help="seconds of rounds a run")
     parser.add_argument("--aa-runs", type=int, default=3)
+    parser.add_argument("--short-window", type=float, default=30.0,
+                        help="also judge windows of this many seconds of rounds")
+    parser.add_argument("--bench-compare-from", metavar="JSON",
+                        help="part 1's result line from an earlier run of this study, "
+                        "instead of running it again")
     args = parser.parse_args()
     outputs.check_file(args.out, "--out")
     record = {"argv": sys.argv, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "workloads": LIGHT, "threshold": args.threshold}
     folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"ab_rates_{os.getpid()}"
     folder.mkdir(parents=True, exist_ok=True)
-    record["bench_compare"] = bench_compare_part(folder, args.threshold)
-    window = float(np.median(record["bench_compare"]["seconds_per_run"]))
-    record["window_seconds"] = window
+    if args.bench_compare_from:
+        record["bench_compare"] = json.loads(Path(args.bench_compare_from).read_text())
+    else:
+        record["bench_compare"] = bench_compare_part(folder, args.threshold)
+    same_budget = float(np.median(record["bench_compare"]["seconds_per_run"]))
     print(json.dumps(record["bench_compare"]), flush=True)
     parts = [("duet", 0.0)] + [("interleave", 0.0)] * args.aa_runs
     parts += [("interleave", extra) for extra in SLOWDOWNS]
     record["bench_ab"] = []
     for mode, extra in parts:
-        part = ab_part(mode, extra, args.budget, window, args.threshold)
-        print(json.dumps(part), flush=True)
+        part = ab_part(mode, extra, args.budget, [same_budget, args.short_window],
+                       args.threshold)
+        print(json.dumps({key: value for key, value in part.items()
+                          if not key.endswith("_seconds") or "_" not in key[:-8]}), flush=True)
         record["bench_ab"].append(part)
         outputs.write_text(args.out, json.dumps(record, indent=1) + "\n")
 
