@@ -32,6 +32,9 @@ from mnist_models.bench_worker import PHASES
 from mnist_models.spec import ModelSpec
 
 MODES = ("interleave", "duet")
+#: What a round is timed by: ``wall``, the wall clock; ``cpu``, the CPU seconds the worker's
+#: threads used, which leave out the time spent waiting for a core that another process held.
+CLOCKS = {"wall": "seconds", "cpu": "cpu_seconds"}
 #: Fewer pairs than this leave the bootstrap's interval meaningless, whatever the budget.
 MIN_ROUNDS = 8
 
@@ -51,11 +54,10 @@ class Side:
 
 @dataclass
 class ABRun:
-    """Per-call seconds of every round, per workload label, for both sides."""
+    """Per-call seconds of every round, per clock (:data:`CLOCKS`), side and workload label."""
 
     labels: list[str]
-    baseline: dict[str, list[float]]
-    candidate: dict[str, list[float]]
+    times: dict[str, dict[str, dict[str, list[float]]]]  # clock -> side -> label -> rounds
     machines: dict[str, dict[str, Any]]
     mode: str
     setup_seconds: float
@@ -63,7 +65,7 @@ class ABRun:
 
     @property
     def rounds(self) -> int:
-        return len(next(iter(self.baseline.values()), []))
+        return len(self.times["wall"]["baseline"][self.labels[0]])
 
 
 def workloads(specs: Sequence[ModelSpec], phases: Sequence[str]) -> list[tuple[str, str, int]]:
@@ -156,18 +158,18 @@ def _setup(workers: list[Worker], chosen: list[tuple[str, str, int]]) -> dict[st
     return {name: answer["machine"] for name, answer in answers.items()}
 
 
-def _round(workers: list[Worker], index: int, number: int, mode: str) -> dict[str, float]:
-    """One timed round of workload ``index`` on each side; per-call seconds by side."""
+def _round(workers: list[Worker], index: int, number: int, mode: str) -> dict[str, dict]:
+    """One timed round of workload ``index`` on each side; the worker's answer by side."""
     if mode == "duet":
         cpus = sorted(os.sched_getaffinity(0))[:2]
         for position, worker in enumerate(workers):
             worker.send({"op": "time", "index": index, "cpu": cpus[(position + number) % 2]})
-        return {worker.side.name: worker.receive()["seconds"] for worker in workers}
-    seconds = {}
+        return {worker.side.name: worker.receive() for worker in workers}
+    answers = {}
     for worker in workers if number % 2 == 0 else workers[::-1]:
         worker.send({"op": "time", "index": index})
-        seconds[worker.side.name] = worker.receive()["seconds"]
-    return seconds
+        answers[worker.side.name] = worker.receive()
+    return answers
 
 
 def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
@@ -187,16 +189,16 @@ def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
         setup_seconds = time.perf_counter() - started
         progress(f"warmed up in {setup_seconds:.0f} s; timing rounds ({mode}) for "
                  f"{budget:.0f} s")
-        times: dict[str, dict[str, list[float]]] = {"baseline": {}, "candidate": {}}
-        for side_times in times.values():
-            side_times.update({name: [] for name in labels})
+        times = {clock: {side: {name: [] for name in labels}
+                         for side in ("baseline", "candidate")} for clock in CLOCKS}
         timing_started = time.perf_counter()
         number = 0
         while True:
             round_started = time.perf_counter()
             for index, name in enumerate(labels):
-                for side, seconds in _round(workers, index, number, mode).items():
-                    times[side][name].append(seconds)
+                for side, answer in _round(workers, index, number, mode).items():
+                    for clock, key in CLOCKS.items():
+                        times[clock][side][name].append(answer[key])
             number += 1
             now = time.perf_counter()
             if number % 5 == 0:
@@ -210,9 +212,11 @@ def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
     finally:
         for worker in workers:
             worker.close()
-    return ABRun(labels, times["baseline"], times["candidate"], machines, mode, setup_seconds,
+    return ABRun(labels, times, machines, mode, setup_seconds,
                  time.perf_counter() - timing_started)
 
 
-def as_arrays(run_: ABRun, name: str) -> tuple[np.ndarray, np.ndarray]:
-    return np.asarray(run_.baseline[name]), np.asarray(run_.candidate[name])
+def as_arrays(run_: ABRun, name: str, clock: str = "wall") -> tuple[np.ndarray, np.ndarray]:
+    """(baseline, candidate) per-call seconds of every round of benchmark ``name``."""
+    sides = run_.times[clock]
+    return np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name])

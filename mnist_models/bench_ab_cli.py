@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from mnist_models.bench_ab import MODES, Side
+from mnist_models.bench_ab import CLOCKS, MODES, Side
 from mnist_models.bench_worker import PHASES
 
 DEFAULT_BUDGET = 180.0
@@ -88,6 +88,10 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
     parser.add_argument("--mode", choices=MODES, default="interleave",
                         help="interleave: the sides take turns, A B B A ...; duet: both at "
                         "once, one core each (default: interleave, see BENCHMARKS.md)")
+    parser.add_argument("--clock", choices=CLOCKS, default="cpu",
+                        help="time rounds by the CPU seconds the workers used, which leave out "
+                        "waits for a core another process held, or by the wall clock "
+                        "(default: cpu, see BENCHMARKS.md)")
     for side in ("baseline", "candidate"):
         parser.add_argument(f"--{side}-env", type=argument_type(_environment),
                             action="append", metavar="KEY=VALUE",

@@ -29,8 +29,10 @@ def _record(run: Any, results: list[Any], args: argparse.Namespace,
         "sides": {side.name: {"python": side.python, "env": side.env,
                               "machine": run.machines[side.name]}
                   for side in (args.baseline_side, args.candidate_side)},
-        "results": [{**result.as_json(), "baseline_seconds": run.baseline[result.label],
-                     "candidate_seconds": run.candidate[result.label]} for result in results],
+        "clock": args.clock,
+        "results": [{**result.as_json(), "rounds": {
+            clock: {side: sides[result.label] for side, sides in by_side.items()}
+            for clock, by_side in run.times.items()}} for result in results],
     }
 
 
@@ -68,12 +70,12 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     run = bench_ab.run(args.baseline_side, args.candidate_side, chosen, mode=args.mode,
                        budget=args.time_budget)
     loads["after"] = _loads()
-    results = [bench_ab_stats.compare(name, *bench_ab.as_arrays(run, name), args.threshold,
-                                      floors.get(name)) for name in run.labels]
+    results = [bench_ab_stats.compare(name, *bench_ab.as_arrays(run, name, args.clock),
+                                      args.threshold, floors.get(name)) for name in run.labels]
     print(bench_ab_stats.table(results))
     regressions = [r.label for r in results if r.verdict == "REGRESSION"]
     print(f"{len(regressions)} regression(s) of {len(results)} benchmarks, {run.rounds} "
-          f"paired rounds ({run.mode}), {run.setup_seconds:.0f} s warm-up + "
+          f"paired rounds ({run.mode}, {args.clock} clock), {run.setup_seconds:.0f} s warm-up + "
           f"{run.timed_seconds:.0f} s timed; load average {loads['before']} before, "
           f"{loads['after']} after" + (": " + ", ".join(regressions) if regressions else ""))
     if args.json:

@@ -27,7 +27,8 @@ __all__ = ["BETWEEN_RUN_NOISE", "BaselineError", "Comparison", "Report", "compar
 
 #: How far apart two runs of unchanged code landed on this project's 2-core CI machine kind:
 #: eight runs of lenet5_bn's train step one after another had medians 14.43-16.45 ms, max/min
-#: 1.140 (``python benchmarks/drift.py --rounds 300 --runs 8``, 2026-11-22, BENCHMARKS.md).
+#: 1.140 (``benchmarks/drift.py --rounds 300 --runs 8``, 2026-11-22, BENCHMARKS.md; the script
+#: is in history: ``git show a482036:benchmarks/drift.py``).
 #: No interval computed from the two files can see this; a ratio below 1 + it may be drift.
 BETWEEN_RUN_NOISE = 0.14
 BOOTSTRAP_SAMPLES = 2000

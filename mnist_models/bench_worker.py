@@ -11,7 +11,7 @@ imported and the protocol writes to a private copy of the original stdout.
   does); answers ``{"workloads": [...identity of each...], "machine": {...}}``;
 - ``{"op": "time", "index": i, "cpu": c}``: one timed round of workload ``i``, on CPU ``c``
   alone if given (duet runs: every thread of the process is pinned there first); answers
-  ``{"seconds": per-call seconds}``;
+  ``{"seconds": per-call wall-clock seconds, "cpu_seconds": per-call CPU seconds}``;
 - end of input: exit 0. Any failure answers ``{"error": "..."}`` and exits 1.
 """
 
@@ -66,12 +66,14 @@ def _pin(cpu: int) -> None:
             os.sched_setaffinity(int(thread), {cpu})
 
 
-def _time(workload: Any) -> float:
+def _time(workload: Any) -> dict[str, float]:
+    """Per-call wall-clock and CPU seconds (all of this process's threads) of one round."""
     call, iterations = workload.call, workload.iterations
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(iterations):
         call()
-    return (time.perf_counter() - started) / iterations
+    return {"seconds": (time.perf_counter() - started) / iterations,
+            "cpu_seconds": (time.process_time() - cpu_started) / iterations}
 
 
 def serve(requests: IO[str], answers: IO[str]) -> int:
@@ -92,7 +94,7 @@ def serve(requests: IO[str], answers: IO[str]) -> int:
             elif request["op"] == "time":
                 if request.get("cpu") is not None:
                     _pin(request["cpu"])
-                answer = {"seconds": _time(workloads[request["index"]])}
+                answer = _time(workloads[request["index"]])
             else:
                 raise ValueError(f"unknown request {request['op']!r}")
         except Exception as error:  # reported to the parent, which owns the user's message

@@ -138,7 +138,7 @@ def test_same_interpreter_is_quiet_and_a_20_percent_slower_candidate_is_flagged(
     against itself must find no regression at the default 5%, and against itself with 20% more
     of the same work in every call (MNIST_MODELS_BENCH_EXTRA_WORK) must find one."""
     common = [sys.executable, sys.executable, "--models", "mlp_25_25", "--phases", "train",
-              "--time-budget", "10", *BRANCH_ENV]
+              "--time-budget", "10", "--noise-floors", "none", *BRANCH_ENV]
     quiet = main(["bench-ab", *common])
     same = capsys.readouterr().out
     slowed = main(["bench-ab", *common, "--candidate-env", "MNIST_MODELS_BENCH_EXTRA_WORK=0.2"])

@@ -81,16 +81,17 @@ def _windows(run: bench_ab.ABRun, window_seconds: float) -> list[slice]:
             for start in range(0, run.rounds - per_window + 1, per_window)]
 
 
-def _summary(run: bench_ab.ABRun, window_seconds: float, threshold: float) -> dict:
+def _summary(run: bench_ab.ABRun, window_seconds: float, threshold: float,
+             clock: str) -> dict:
     verdicts, ratios, widths = [], [], []
     for name in run.labels:
-        base, cand = bench_ab.as_arrays(run, name)
+        base, cand = bench_ab.as_arrays(run, name, clock)
         for window in _windows(run, window_seconds):
             result = bench_ab_stats.compare(name, base[window], cand[window], threshold, None)
             verdicts.append(result.verdict)
             ratios.append(result.ratio)
             widths.append((result.high - result.low) / 2)
-    return {"window_seconds": window_seconds, "comparisons": len(verdicts),
+    return {"clock": clock, "window_seconds": window_seconds, "comparisons": len(verdicts),
             "flagged": verdicts.count("REGRESSION"),
             "verdicts": {v: verdicts.count(v) for v in sorted(set(verdicts))},
             "median_ratio": float(np.median(ratios)),
@@ -108,22 +109,51 @@ def ab_part(mode: str, extra: float, budget: float, windows: list[float],
     run = bench_ab.run(baseline, candidate, LIGHT, mode=mode, budget=budget)
     wall = time.perf_counter() - started
     loads["after"] = _loads()
-    raw_ac, paired_ac = [], []
-    for name in run.labels:
-        base, cand = bench_ab.as_arrays(run, name)
-        raw_ac.append(bench_ab_stats.lag1_autocorrelation(np.log(base)))
-        paired_ac.append(bench_ab_stats.lag1_autocorrelation(np.log(cand / base)))
+    lag1 = {}
+    for clock in bench_ab.CLOCKS:
+        raw, paired = [], []
+        for name in run.labels:
+            base, cand = bench_ab.as_arrays(run, name, clock)
+            raw.append(bench_ab_stats.lag1_autocorrelation(np.log(base)))
+            paired.append(bench_ab_stats.lag1_autocorrelation(np.log(cand / base)))
+        lag1[clock] = {"raw_rounds": float(np.median(raw)),
+                       "paired_log_ratios": float(np.median(paired))}
     return {"mode": mode, "extra_work": extra, "rounds": run.rounds, "wall_seconds": wall,
             "setup_seconds": run.setup_seconds, "timed_seconds": run.timed_seconds,
-            "windows": [_summary(run, seconds, threshold) for seconds in windows],
-            "lag1_raw_rounds": float(np.median(raw_ac)),
-            "lag1_paired_log_ratios": float(np.median(paired_ac)), "load_average": loads,
-            "baseline_seconds": run.baseline, "candidate_seconds": run.candidate}
+            "windows": [_summary(run, seconds, threshold, clock) for seconds in windows
+                        for clock in bench_ab.CLOCKS],
+            "lag1": lag1, "load_average": loads, "times": run.times}
+
+
+def rates_table(record: dict) -> str:
+    """BENCHMARKS.md's table of rates, from the study's JSON (a test checks the two agree)."""
+    lines = ["| method | candidate | window (s of rounds) | comparisons | flagged | rate |",
+             "|---|---|---|---|---|---|"]
+    compare_runs = record["bench_compare"]
+    budget = float(np.median(compare_runs["seconds_per_run"]))
+    for extra, row in compare_runs["results"].items():
+        lines.append(f"| bench-compare | +{float(extra):.0%} | one run, {budget:.0f} "
+                     f"| {row['of']} | {row['flagged']} | {row['flagged'] / row['of']:.0%} |")
+    totals: dict[tuple, list[int]] = {}
+    for part in record["bench_ab"]:
+        for window in part["windows"]:
+            key = (part["mode"], window["clock"], part["extra_work"],
+                   round(window["window_seconds"]))
+            total = totals.setdefault(key, [0, 0])
+            total[0] += window["comparisons"]
+            total[1] += window["flagged"]
+    for (mode, clock, extra, seconds), (count, flagged) in sorted(totals.items()):
+        lines.append(f"| bench-ab {mode}, {clock} clock | +{extra:.0%} | {seconds} | {count} "
+                     f"| {flagged} "
+                     f"| {flagged / max(count, 1):.0%} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
+    parser.add_argument("--table", action="store_true",
+                        help="print BENCHMARKS.md's table from --out, an earlier result")
     parser.add_argument("--threshold", type=float, default=0.05)
     parser.add_argument("--budget", type=float, default=180.0, help="seconds of rounds a run")
     parser.add_argument("--aa-runs", type=int, default=3)
@@ -133,6 +163,9 @@ def main() -> None:
                         help="part 1's result line from an earlier run of this study, "
                         "instead of running it again")
     args = parser.parse_args()
+    if args.table:
+        print(rates_table(json.loads(Path(args.out).read_text())))
+        return
     outputs.check_file(args.out, "--out")
     record = {"argv": sys.argv, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "workloads": LIGHT, "threshold": args.threshold}
@@ -150,8 +183,8 @@ def main() -> None:
     for mode, extra in parts:
         part = ab_part(mode, extra, args.budget, [same_budget, args.short_window],
                        args.threshold)
-        print(json.dumps({key: value for key, value in part.items()
-                          if not key.endswith("_seconds") or "_" not in key[:-8]}), flush=True)
+        print(json.dumps({key: value for key, value in part.items() if key != "times"}),
+              flush=True)
         record["bench_ab"].append(part)
         outputs.write_text(args.out, json.dumps(record, indent=1) + "\n")
 
