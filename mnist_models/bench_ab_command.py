@@ -74,7 +74,9 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
                                       args.threshold, floors.get(name)) for name in run.labels]
     print(bench_ab_stats.table(results))
     regressions = [r.label for r in results if r.verdict == "REGRESSION"]
-    print(f"{len(regressions)} regression(s) of {len(results)} benchmarks, {run.rounds} "
+    unresolved = sum(r.verdict == "unresolved" for r in results)
+    print(f"{len(regressions)} regression(s) of {len(results)} benchmarks ({unresolved} "
+          f"unresolved: too noisy to rule out the threshold), {run.rounds} "
           f"paired rounds ({run.mode}, {args.clock} clock), {run.setup_seconds:.0f} s warm-up + "
           f"{run.timed_seconds:.0f} s timed; load average {loads['before']} before, "
           f"{loads['after']} after" + (": " + ", ".join(regressions) if regressions else ""))

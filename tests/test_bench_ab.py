@@ -154,3 +154,16 @@ def test_bench_compare_still_agrees_with_itself_on_drift_free_rounds(tmp_path):
     path = tmp_path / "run.json"
     path.write_text(json.dumps(document))
     assert not compare(path, path, 0.05)[0].regression
+
+
+def test_benchmarks_md_holds_the_measured_rates():
+    # The table in BENCHMARKS.md is printed by the study from its committed JSON:
+    # python benchmarks/studies/ab_rates.py --out calibration/bench-ab-study.json --table
+    import importlib.util
+
+    location = ROOT / "benchmarks" / "studies" / "ab_rates.py"
+    spec = importlib.util.spec_from_file_location("ab_rates", location)
+    study = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(study)
+    record = json.loads((ROOT / "calibration" / "bench-ab-study.json").read_text())
+    assert study.rates_table(record) in (ROOT / "BENCHMARKS.md").read_text()

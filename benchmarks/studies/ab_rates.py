@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_models import bench_ab, bench_ab_stats, bench_compare, outputs
+from mnist_models import bench_ab, bench_ab_stats, bench_compare, bench_noise, outputs
 from mnist_models.registry import get_spec, list_models
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,20 +74,23 @@ def bench_compare_part(folder: Path, threshold: float) -> dict:
     return {"seconds_per_run": seconds, "results": rows, "load_average": loads}
 
 
-def _windows(run: bench_ab.ABRun, window_seconds: float) -> list[slice]:
+def _windows(rounds: int, timed_seconds: float, window_seconds: float) -> list[slice]:
     per_window = max(bench_ab.MIN_ROUNDS,
-                     round(run.rounds * window_seconds / max(run.timed_seconds, 1e-9)))
+                     round(rounds * window_seconds / max(timed_seconds, 1e-9)))
     return [slice(start, start + per_window)
-            for start in range(0, run.rounds - per_window + 1, per_window)]
+            for start in range(0, rounds - per_window + 1, per_window)]
 
 
-def _summary(run: bench_ab.ABRun, window_seconds: float, threshold: float,
-             clock: str) -> dict:
+def _summary(part: dict, window_seconds: float, threshold: float, clock: str,
+             floors: dict[str, float] | None = None) -> dict:
+    """Verdicts of every workload and window of one run, from its rounds."""
     verdicts, ratios, widths = [], [], []
-    for name in run.labels:
-        base, cand = bench_ab.as_arrays(run, name, clock)
-        for window in _windows(run, window_seconds):
-            result = bench_ab_stats.compare(name, base[window], cand[window], threshold, None)
+    sides = part["times"][clock]
+    for name in sides["baseline"]:
+        base, cand = np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name])
+        for window in _windows(part["rounds"], part["timed_seconds"], window_seconds):
+            result = bench_ab_stats.compare(name, base[window], cand[window], threshold,
+                                            (floors or {}).get(name))
             verdicts.append(result.verdict)
             ratios.append(result.ratio)
             widths.append((result.high - result.low) / 2)
@@ -118,40 +121,59 @@ def ab_part(mode: str, extra: float, budget: float, windows: list[float],
             paired.append(bench_ab_stats.lag1_autocorrelation(np.log(cand / base)))
         lag1[clock] = {"raw_rounds": float(np.median(raw)),
                        "paired_log_ratios": float(np.median(paired))}
-    return {"mode": mode, "extra_work": extra, "rounds": run.rounds, "wall_seconds": wall,
+    part = {"mode": mode, "extra_work": extra, "rounds": run.rounds, "wall_seconds": wall,
             "setup_seconds": run.setup_seconds, "timed_seconds": run.timed_seconds,
-            "windows": [_summary(run, seconds, threshold, clock) for seconds in windows
-                        for clock in bench_ab.CLOCKS],
             "lag1": lag1, "load_average": loads, "times": run.times}
+    part["windows"] = [_summary(part, seconds, threshold, clock) for seconds in windows
+                       for clock in bench_ab.CLOCKS]
+    return part
+
+
+def rejudge(record: dict, floors_path: str) -> dict:
+    """The same windows judged again with the noise floors in ``floors_path`` (measured by a
+    separate A/A run, so out of sample for every run here)."""
+    floors = bench_noise.read_floors(floors_path)
+    record["floors_from"] = floors_path
+    for part in record["bench_ab"]:
+        part["windows_with_floors"] = [
+            _summary(part, window["window_seconds"], record["threshold"], window["clock"],
+                     floors) for window in part["windows"]]
+    return record
 
 
 def rates_table(record: dict) -> str:
     """BENCHMARKS.md's table of rates, from the study's JSON (a test checks the two agree)."""
-    lines = ["| method | candidate | window (s of rounds) | comparisons | flagged | rate |",
-             "|---|---|---|---|---|---|"]
+    lines = ["| method | candidate | window (s of rounds) | comparisons | flagged | with "
+             "noise floors |", "|---|---|---|---|---|---|"]
     compare_runs = record["bench_compare"]
     budget = float(np.median(compare_runs["seconds_per_run"]))
     for extra, row in compare_runs["results"].items():
         lines.append(f"| bench-compare | +{float(extra):.0%} | one run, {budget:.0f} "
-                     f"| {row['of']} | {row['flagged']} | {row['flagged'] / row['of']:.0%} |")
+                     f"| {row['of']} | {row['flagged']} ({row['flagged'] / row['of']:.0%}) "
+                     "| - |")
     totals: dict[tuple, list[int]] = {}
     for part in record["bench_ab"]:
-        for window in part["windows"]:
+        rejudged = part.get("windows_with_floors") or [None] * len(part["windows"])
+        for window, with_floors in zip(part["windows"], rejudged, strict=True):
             key = (part["mode"], window["clock"], part["extra_work"],
                    round(window["window_seconds"]))
-            total = totals.setdefault(key, [0, 0])
+            total = totals.setdefault(key, [0, 0, 0])
             total[0] += window["comparisons"]
             total[1] += window["flagged"]
-    for (mode, clock, extra, seconds), (count, flagged) in sorted(totals.items()):
+            total[2] += with_floors["flagged"] if with_floors else 0
+    for (mode, clock, extra, seconds), (count, flagged, floored) in sorted(totals.items()):
         lines.append(f"| bench-ab {mode}, {clock} clock | +{extra:.0%} | {seconds} | {count} "
-                     f"| {flagged} "
-                     f"| {flagged / max(count, 1):.0%} |")
+                     f"| {flagged} ({flagged / max(count, 1):.0%}) "
+                     f"| {floored} ({floored / max(count, 1):.0%}) |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", required=True)
+    parser.add_argument("--rejudge", metavar="FLOORS",
+                        help="judge --out's windows again with these noise floors, and store "
+                        "that in --out")
     parser.add_argument("--table", action="store_true",
                         help="print BENCHMARKS.md's table from --out, an earlier result")
     parser.add_argument("--threshold", type=float, default=0.05)
@@ -163,7 +185,10 @@ def main() -> None:
                         help="part 1's result line from an earlier run of this study, "
                         "instead of running it again")
     args = parser.parse_args()
-    if args.table:
+    if args.rejudge:
+        record = rejudge(json.loads(Path(args.out).read_text()), args.rejudge)
+        outputs.write_text(args.out, json.dumps(record) + "\n")
+    if args.table or args.rejudge:
         print(rates_table(json.loads(Path(args.out).read_text())))
         return
     outputs.check_file(args.out, "--out")
@@ -186,7 +211,7 @@ def main() -> None:
         print(json.dumps({key: value for key, value in part.items() if key != "times"}),
               flush=True)
         record["bench_ab"].append(part)
-        outputs.write_text(args.out, json.dumps(record, indent=1) + "\n")
+        outputs.write_text(args.out, json.dumps(record) + "\n")
 
 
 if __name__ == "__main__":
