@@ -7,7 +7,6 @@ Run with ``pytest benchmarks --benchmark-only``; plain ``pytest`` never collects
 from __future__ import annotations
 
 import os
-import platform
 
 import pytest
 
@@ -18,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # beats fast for a regression tracker; set TF_ENABLE_ONEDNN_OPTS=1 to measure it anyway.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from mnist_models import compat
+from mnist_models import bench_files, compat
 from mnist_models.benchmarking import BENCH_THREADS
 
 # TensorFlow's per-epoch speed on lenet5_bn swung 2x between identical runs here with its
@@ -27,14 +26,7 @@ THREADS = compat.configure_threads(*BENCH_THREADS)
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
-    versions = compat.versions()
-    machine_info["mnist_models"] = {
-        **versions,
-        "python": platform.python_version(),
-        "threads": THREADS,
-        "accelerator": compat.accelerator() or "none",
-        "environment": os.environ.get("TOX_ENV_NAME", ""),
-    }
+    machine_info["mnist_models"] = bench_files.machine_info(THREADS)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

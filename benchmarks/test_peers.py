@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnist_models import get_spec
+from mnist_models import bench_files, get_spec
 from mnist_models.benchmarking import iterations_per_round, median_seconds
 from mnist_models.recipe_data import prepare
 
@@ -38,8 +38,6 @@ def test_torch_train(benchmark, name):
     iterations = iterations_per_round(median_seconds(step, 5))
     benchmark.group = name
     benchmark.pedantic(step, rounds=ROUNDS, iterations=iterations, warmup_rounds=2)
-    benchmark.extra_info.update({
-        "model": name, "phase": "train", "batch_size": spec.recipe.batch_size,
-        "samples_per_s": spec.recipe.batch_size / benchmark.stats.stats.median,
-        "params": sum(p.numel() for p in model.parameters()), "backend": "torch-peer",
-    })
+    benchmark.extra_info.update(bench_files.extra_info(
+        name, "train", spec.recipe.batch_size, sum(p.numel() for p in model.parameters()),
+        benchmark.stats.stats.median, "torch-peer"))

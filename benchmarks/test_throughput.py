@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from mnist_models import compat, get_spec, list_models
+from mnist_models import bench_files, compat, get_spec, list_models
 from mnist_models.benchmarking import INFER_BATCHES, Workload, inference, train_step
 
 MODELS = list_models()
@@ -21,16 +21,9 @@ def _run(benchmark, workload: Workload) -> None:
     benchmark.group = workload.model
     benchmark.pedantic(workload.call, rounds=ROUNDS, iterations=workload.iterations,
                        warmup_rounds=2)
-    median = benchmark.stats.stats.median
-    benchmark.extra_info.update({
-        "model": workload.model,
-        "phase": workload.phase,
-        "batch_size": workload.batch_size,
-        "samples_per_s": workload.batch_size / median,
-        "params": workload.params,
-        "backend": compat.backend(),
-        "keras": compat.KERAS_VERSION,
-    })
+    benchmark.extra_info.update(bench_files.extra_info(
+        workload.model, workload.phase, workload.batch_size, workload.params,
+        benchmark.stats.stats.median, compat.backend(), compat.KERAS_VERSION))
 
 
 @pytest.mark.parametrize("name", MODELS)

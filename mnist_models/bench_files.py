@@ -4,6 +4,11 @@ A benchmark file is whatever a user points a command at: another tool's JSON, a 
 one edited by hand. Every field the commands use is checked here for its type and range, so a
 malformed file of any shape is a :class:`BaselineError` naming the file and the field, never a
 ``KeyError`` or ``TypeError`` from deep inside a command.
+
+Writing is here too: every writer of a benchmark record (``benchmarks/conftest.py``,
+``benchmarks/test_throughput.py``, ``benchmarks/test_peers.py``, ``bench-ab``'s workers) takes
+its ``machine_info`` from :func:`machine_info` and its ``extra_info`` from :func:`extra_info`,
+so what the readers check is what the writers write.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import json
 import math
 import numbers
+import os
+import platform
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,11 @@ import numpy as np
 #: What bench-report labels a run with, from ``machine_info["mnist_models"]`` (the suite also
 #: records thread settings and more there, which no command reads).
 MACHINE_KEYS = ("environment", "backend", "keras", "tensorflow", "jax", "torch")
+
+
+#: The ``extra_info`` keys that name what a benchmark measured; two benchmarks measure the same
+#: work only if these agree.
+IDENTITY_KEYS = ("model", "phase", "batch_size", "params")
 
 
 class BaselineError(ValueError):
@@ -39,11 +51,62 @@ class Benchmark:
 
 @dataclass(frozen=True)
 class Run:
-    """One benchmark file: its benchmarks and the :data:`MACHINE_KEYS` of its machine_info."""
+    """One benchmark file: its benchmarks and the :data:`MACHINE_KEYS` of its machine_info.
+
+    ``recorded`` is the whole ``machine_info["mnist_models"]`` that :func:`machine_info` wrote
+    (threads, numpy, Python...), unchecked beyond being an object.
+    """
 
     path: Path
     benchmarks: list[Benchmark]
     machine: dict[str, str] = field(default_factory=dict)
+    recorded: dict[str, Any] = field(default_factory=dict)
+
+
+def workload_key(path: Path, benchmark: Benchmark) -> tuple[str, str, int]:
+    """(model, phase, batch size) from a benchmark's extra_info, checked."""
+    info = benchmark.extra_info
+    if not {"model", "phase", "batch_size"} <= set(info):
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info lacks "
+                            "model/phase/batch_size/samples_per_s")
+    model, phase, batch_size = info["model"], info["phase"], info["batch_size"]
+    if not isinstance(model, str) or not isinstance(phase, str):
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info.model and .phase: "
+                            "expected strings")
+    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info.batch_size: expected a "
+                            f"positive integer, got {batch_size!r:.40}")
+    return model, phase, batch_size
+
+
+def identity(model: str, phase: str, batch_size: int, params: int) -> dict[str, Any]:
+    """What a benchmark measured, as :data:`IDENTITY_KEYS` of its ``extra_info``."""
+    return {"model": model, "phase": phase, "batch_size": int(batch_size), "params": int(params)}
+
+
+def label(model: str, phase: str, batch_size: int) -> str:
+    """A benchmark's short name in bench-ab's tables and noise-floor records."""
+    return f"{model} {phase} {batch_size}"
+
+
+def extra_info(model: str, phase: str, batch_size: int, params: int, median_seconds: float,
+               backend: str, keras_version: str | None = None) -> dict[str, Any]:
+    """The ``extra_info`` of one benchmark: its identity, throughput and what ran it."""
+    info = {**identity(model, phase, batch_size, params),
+            "samples_per_s": batch_size / median_seconds, "backend": backend}
+    if keras_version is not None:
+        info["keras"] = keras_version
+    return info
+
+
+def machine_info(threads: dict[str, int]) -> dict[str, Any]:
+    """``machine_info["mnist_models"]`` of a run: the versions, thread pools and environment
+    (imports Keras through :mod:`mnist_models.compat`)."""
+    from mnist_models import compat
+
+    return {**compat.versions(), "python": platform.python_version(), "threads": threads,
+            "accelerator": compat.accelerator() or "none",
+            "environment": os.environ.get("TOX_ENV_NAME", "")}
 
 
 def read_run(path: str | Path) -> Run:
@@ -69,7 +132,8 @@ def read_run(path: str | Path) -> Run:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise BaselineError(f"{path}: benchmark {repeated[0]} appears more than once")
-    return Run(path, benchmarks, {key: machine[key] for key in MACHINE_KEYS if key in machine})
+    return Run(path, benchmarks, {key: machine[key] for key in MACHINE_KEYS if key in machine},
+               machine)
 
 
 def _benchmark(path: Path, index: int, entry: Any) -> Benchmark:

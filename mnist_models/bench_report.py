@@ -7,7 +7,14 @@ import statistics
 from pathlib import Path
 
 from mnist_models import outputs
-from mnist_models.bench_files import BaselineError, Benchmark, Run, positive_number, read_run
+from mnist_models.bench_files import (
+    BaselineError,
+    Benchmark,
+    Run,
+    positive_number,
+    read_run,
+    workload_key,
+)
 
 #: Median coefficient of variation of round times, per run label, from the last collect().
 CV: dict[str, float] = {}
@@ -47,16 +54,9 @@ def collect(paths: list[str]) -> tuple[list[str], dict[tuple[str, str, int], dic
 
 def _row(path: Path, benchmark: Benchmark) -> tuple[tuple[str, str, int], float]:
     info = benchmark.extra_info
-    if not {"model", "phase", "batch_size", "samples_per_s"} <= set(info):
-        raise BaselineError(f"{path}: {benchmark.name}: extra_info lacks "
-                            "model/phase/batch_size/samples_per_s")
-    model, phase, batch_size = info["model"], info["phase"], info["batch_size"]
-    if not isinstance(model, str) or not isinstance(phase, str):
-        raise BaselineError(f"{path}: {benchmark.name}: extra_info.model and .phase: "
-                            "expected strings")
-    if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-        raise BaselineError(f"{path}: {benchmark.name}: extra_info.batch_size: expected a "
-                            f"positive integer, got {batch_size!r:.40}")
+    model, phase, batch_size = workload_key(path, benchmark)
+    if "samples_per_s" not in info:
+        raise BaselineError(f"{path}: {benchmark.name}: extra_info lacks samples_per_s")
     samples_per_s = positive_number(path, f"{benchmark.name}: extra_info.samples_per_s",
                                     info["samples_per_s"])
     if info.get("backend") == "torch-peer":  # the PyTorch loop timed in the same run

@@ -44,13 +44,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input (a file, data, an argument met at run time), not a bug."""
+    from mnist_models.bench_ab import ABError
+    from mnist_models.bench_ab_stats import StatsMissing
     from mnist_models.bench_files import BaselineError
     from mnist_models.data import DataError
     from mnist_models.goldens import GoldenError
     from mnist_models.registry import PluginError, UnknownModelError
 
     return (arguments.ArgumentError, outputs.OutputError, DataError, BaselineError,
-            GoldenError, UnknownModelError, PluginError)
+            GoldenError, UnknownModelError, PluginError, ABError, StatsMissing)
 
 
 def _run(args: argparse.Namespace) -> int:

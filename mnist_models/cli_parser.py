@@ -202,9 +202,17 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("current", metavar="CURRENT.json",
                          help="pytest-benchmark JSON of the run to check, saved the same way")
     compare.add_argument("--threshold", type=threshold, default="10%", metavar="PCT",
-                         help="slowdown of the median round time to flag, a percentage (10%%) "
-                         "or a fraction (0.1) (default: 10%%)")
+                         help="slowdown of the median round time to flag, in percent: 10 or "
+                         "10%% (a value under 1 without %% is refused as ambiguous) "
+                         "(default: 10%%)")
+    compare.add_argument("--allow-missing", action="store_true",
+                         help="compare what both files hold, and exit 0 although some "
+                         "benchmark is in only one of them (default: name them, exit 1)")
     compare.set_defaults(func=commands.cmd_bench_compare)
+
+    from mnist_models.bench_ab_cli import add_bench_ab
+
+    add_bench_ab(sub, _add, _argument_type, threshold)
 
     report = _add(sub, "bench-report", "samples/s per model, phase and batch size across "
                   "benchmark runs, as a Markdown table on stdout")

@@ -183,18 +183,14 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
 
 
 def cmd_bench_compare(args: argparse.Namespace) -> int:
-    from mnist_models.bench_compare import compare, table, without_baseline
+    from mnist_models.bench_compare import compare_files, report_lines, table
 
     # The threshold was parsed with the arguments; a broken file is a BaselineError (main).
-    results = compare(args.baseline, args.current, args.threshold)
-    print(table(results, args.threshold))
-    new = without_baseline(args.baseline, args.current)
-    if new:
-        print(f"no baseline for {len(new)} benchmark(s), not compared: {', '.join(new)}")
-    regressions = [r.name for r in results if r.regression]
-    print(f"{len(regressions)} regression(s) of {len(results)} benchmarks"
-          + (": " + ", ".join(regressions) if regressions else ""))
-    return 1 if regressions else 0
+    report = compare_files(args.baseline, args.current, args.threshold)
+    print(table(report.results, args.threshold))
+    lines, code = report_lines(report, args.allow_missing)
+    print("\n".join(lines))
+    return code
 
 
 def cmd_bench_report(args: argparse.Namespace) -> int:

@@ -10,13 +10,13 @@ less than the user thinks.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from mnist_models import get_spec, list_models
 from mnist_models.bench_compare import compare, load_rounds
+from mnist_models.bench_files import read_run
 from mnist_models.benchmarking import INFER_BATCHES
 
 BASELINES = sorted((Path(__file__).resolve().parents[1] / "benchmarks" / "baselines")
@@ -54,7 +54,7 @@ def test_there_are_baselines_for_both_keras_generations_and_all_backends():
 @pytest.mark.parametrize("path", BASELINES, ids=lambda path: path.stem)
 def test_baseline_is_well_formed_and_measured_only_registered_models_whole(path):
     assert problems(load_rounds(path)) == []
-    info = json.loads(path.read_text())["machine_info"]["mnist_models"]
+    info = read_run(path).recorded
     assert {"keras", "backend", "numpy", "python", "threads"} <= set(info)
 
 

@@ -25,9 +25,12 @@ from tests import child_process
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def write_run(path: Path, rounds: dict[str, np.ndarray], batch_size: int = 64) -> Path:
+def write_run(path: Path, rounds: dict[str, np.ndarray], batch_size: int = 64,
+              models: dict[str, str] | None = None) -> Path:
+    """A saved run; each benchmark measures the model of its own name unless ``models`` says."""
+    models = models or {}
     document = {"machine_info": {}, "benchmarks": [
-        {"fullname": name, "extra_info": {"model": name, "phase": "train",
+        {"fullname": name, "extra_info": {"model": models.get(name, name), "phase": "train",
                                           "batch_size": batch_size},
          "stats": {"data": [float(v) for v in values]}}
         for name, values in rounds.items()]}
@@ -210,3 +213,43 @@ def test_end_to_end_slowed_variant_is_flagged_and_unchanged_code_is_not(tmp_path
             return
         reports.append(f"attempt {attempt + 1}:\n{report}")
     pytest.fail("bench-compare failed every attempt:\n" + "\n".join(reports))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("5", 0.05), ("5%", 0.05), ("0.5%", 0.005),
+                                                ("30", 0.3), ("0", 0.0), ("1", 0.01)])
+def test_a_bare_threshold_is_a_percentage(text, expected):
+    assert parse_threshold(text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(("text", "message"), [("0.05", "ambiguous"), ("0.5", "ambiguous"),
+                                               ("1000", "between"), ("-5", "between"),
+                                               ("5x", "percentage like")])
+def test_an_ambiguous_or_bad_threshold_is_refused(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_threshold(text)
+
+
+def test_benchmarks_on_one_side_only_are_named_and_fail_unless_allowed(tmp_path, capsys):
+    """Of models both runs measured: a benchmark lost, and one gained (a new phase of ``m``)."""
+    rng = np.random.default_rng(5)
+    shared = noisy(rng, 1e-2)
+    base = write_run(tmp_path / "b.json", {"m": shared, "gone": noisy(rng, 1e-2)},
+                     models={"gone": "m"})
+    current = write_run(tmp_path / "c.json", {"m": shared, "new": noisy(rng, 1e-2)},
+                        models={"new": "m"})
+    assert main(["bench-compare", str(base), str(base)]) == 0
+    assert "only in" not in capsys.readouterr().out
+    assert main(["bench-compare", str(base), str(current)]) == 1
+    out = capsys.readouterr().out
+    assert "only in the baseline (1, not compared): gone" in out
+    assert "only in the current run (1, not compared): new" in out
+    assert "0 regression(s) of 1 benchmarks" in out and "FAILED" in out
+    assert main(["bench-compare", str(base), str(current), "--allow-missing"]) == 0
+    assert "FAILED" not in capsys.readouterr().out
+
+
+def test_bench_compare_states_the_between_run_noise_it_cannot_resolve(tmp_path, capsys):
+    base = write_run(tmp_path / "b.json", {"m": noisy(np.random.default_rng(6), 1e-2)})
+    main(["bench-compare", str(base), str(base)])
+    assert "between-run noise not resolved here: unchanged runs on a shared 2-core machine " \
+        "have differed by up to 14%" in capsys.readouterr().out

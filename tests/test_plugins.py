@@ -152,7 +152,8 @@ def test_an_installed_plugin_is_listed_trained_checked_and_benchmarked(tmp_path)
                     "--benchmark-only", "--benchmark-save-data", f"--benchmark-json={bench}",
                     "-k", "simple_convnet or (infer and mlp_25_25)")
     assert measured.returncode == 0, measured.stdout[-3000:]
-    compared = _run(env, "-m", "mnist_models", "bench-compare",
+    # The run measured a few of the baseline's benchmarks: the rest are allowed to be missing.
+    compared = _run(env, "-m", "mnist_models", "bench-compare", "--allow-missing",
                     "benchmarks/baselines/bench-tf221.json", str(bench))
     assert compared.returncode in (0, 1), compared.stderr  # 1: mlp_25_25 slower under load
     new = ", ".join(f"benchmarks/test_throughput.py::{name}" for name in (

@@ -1,0 +1,222 @@
+"""bench-ab's runs: two persistent workers, one per side, timed round by round in one session.
+
+Comparing a run with a baseline recorded minutes or days before cannot tell a slowdown from
+the machine's drift (BENCHMARKS.md: lag-1 autocorrelation 0.78 between rounds, 14% between
+identical runs). Here both sides meet the same conditions: each round of each workload is
+timed once on each side, back to back, so the pair's ratio cancels whatever the machine was
+doing at that moment.
+
+- ``interleave``: the sides take turns, A B for one round, B A for the next (ABBA), so
+  neither side always goes first;
+- ``duet``: both sides time the same round at once, each pinned to its own core, and the cores
+  swap every round (Bulej et al., ICPE 2020).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from mnist_models.bench_files import label
+from mnist_models.bench_worker import PHASES
+from mnist_models.spec import ModelSpec
+
+MODES = ("interleave", "duet")
+#: What a round is timed by: ``wall``, the wall clock; ``cpu``, the CPU seconds the worker's
+#: threads used, which leave out the time spent waiting for a core that another process held.
+CLOCKS = {"wall": "seconds", "cpu": "cpu_seconds"}
+#: Fewer pairs than this leave the bootstrap's interval meaningless, whatever the budget.
+MIN_ROUNDS = 8
+
+
+class ABError(ValueError):
+    """Bad input to bench-ab: an interpreter, its environment or its workloads."""
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of the comparison: an interpreter and the environment its worker runs with."""
+
+    name: str  # "baseline" or "candidate"
+    python: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ABRun:
+    """Per-call seconds of every round, per clock (:data:`CLOCKS`), side and workload label."""
+
+    labels: list[str]
+    times: dict[str, dict[str, dict[str, list[float]]]]  # clock -> side -> label -> rounds
+    machines: dict[str, dict[str, Any]]
+    mode: str
+    setup_seconds: float
+    timed_seconds: float
+
+    @property
+    def rounds(self) -> int:
+        return len(self.times["wall"]["baseline"][self.labels[0]])
+
+
+def workloads(specs: Sequence[ModelSpec], phases: Sequence[str]) -> list[tuple[str, str, int]]:
+    """(model, phase, batch size) of every model and phase, in a fixed order."""
+    chosen = []
+    for spec in specs:
+        for name in phases:
+            phase, batch_size = PHASES[name]
+            chosen.append((spec.name, phase, batch_size or spec.recipe.batch_size))
+    return chosen
+
+
+def check_side(side: Side) -> Side:
+    """The side with its interpreter as an absolute path, found and executable, before any
+    worker starts. (Absolute, not resolved: a venv's python is a link that must stay one.)"""
+    found = shutil.which(side.python)
+    if found is None or not os.access(found, os.X_OK):
+        raise ABError(f"{side.name} interpreter {side.python!r}: not found or not executable; "
+                      "expected a Python interpreter with mnist-models installed")
+    return replace(side, python=os.path.abspath(found))
+
+
+class Worker:
+    """A running ``python -m mnist_models.bench_worker`` of one side."""
+
+    def __init__(self, side: Side) -> None:
+        self.side = side
+        # The worker's stderr, for an error message; closed by close().
+        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115
+        # Started in "/": ``-m`` puts the working directory first on sys.path, and a checkout
+        # there would shadow the package installed in the side's interpreter.
+        self.process = subprocess.Popen(
+            [side.python, "-m", "mnist_models.bench_worker"], env={**os.environ, **side.env},
+            cwd="/",
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+            bufsize=1)
+
+    def send(self, request: dict[str, Any]) -> None:
+        try:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise self._failed("") from None
+
+    def receive(self) -> dict[str, Any]:
+        line = self.process.stdout.readline()
+        answer = json.loads(line) if line.strip() else {}
+        if "error" in answer or not answer:
+            raise self._failed(answer.get("error", ""))
+        return answer
+
+    def _failed(self, error: str) -> ABError:
+        self.kill()
+        self.log.seek(0)
+        lines = [line for line in self.log.read().splitlines() if line.strip()]
+        why = error or (lines[-1] if lines else f"exit code {self.process.returncode}")
+        return ABError(f"{self.side.name} interpreter {self.side.python}: its worker failed: "
+                       f"{why}; expected mnist-models importable there (PYTHONPATH through "
+                       f"--{self.side.name}-env) and the workloads it was asked for")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+def _progress(message: str) -> None:
+    print(f"bench-ab: {message}", file=sys.stderr, flush=True)
+
+
+def _setup(workers: list[Worker], chosen: list[tuple[str, str, int]]) -> dict[str, Any]:
+    for worker in workers:  # both build and warm up at once
+        worker.send({"op": "setup", "workloads": chosen})
+    answers = {worker.side.name: worker.receive() for worker in workers}
+    baseline, candidate = (answers[name]["workloads"] for name in ("baseline", "candidate"))
+    for base, cand in zip(baseline, candidate, strict=True):
+        if base != cand:
+            raise ABError(f"the sides' workloads differ: {base} in the baseline, {cand} in the "
+                          "candidate; expected the same models on both sides")
+    return {name: answer["machine"] for name, answer in answers.items()}
+
+
+def _round(workers: list[Worker], index: int, number: int, mode: str) -> dict[str, dict]:
+    """One timed round of workload ``index`` on each side; the worker's answer by side."""
+    if mode == "duet":
+        cpus = sorted(os.sched_getaffinity(0))[:2]
+        for position, worker in enumerate(workers):
+            worker.send({"op": "time", "index": index, "cpu": cpus[(position + number) % 2]})
+        return {worker.side.name: worker.receive() for worker in workers}
+    answers = {}
+    for worker in workers if number % 2 == 0 else workers[::-1]:
+        worker.send({"op": "time", "index": index})
+        answers[worker.side.name] = worker.receive()
+    return answers
+
+
+def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
+        mode: str = "interleave", budget: float = 180.0,
+        progress: Callable[[str], None] = _progress) -> ABRun:
+    """Start both workers, warm up every workload, then time rounds until ``budget`` seconds
+    of rounds are spent (at least :data:`MIN_ROUNDS`)."""
+    baseline, candidate = check_side(baseline), check_side(candidate)
+    if mode == "duet" and len(os.sched_getaffinity(0)) < 2:
+        raise ABError("--mode duet: expected at least 2 CPUs to pin the sides to")
+    labels = [label(*workload) for workload in chosen]
+    started = time.perf_counter()
+    progress(f"starting both workers; building and warming up {len(chosen)} workloads")
+    workers = [Worker(baseline), Worker(candidate)]
+    try:
+        machines = _setup(workers, chosen)
+        setup_seconds = time.perf_counter() - started
+        progress(f"warmed up in {setup_seconds:.0f} s; timing rounds ({mode}) for "
+                 f"{budget:.0f} s")
+        times = {clock: {side: {name: [] for name in labels}
+                         for side in ("baseline", "candidate")} for clock in CLOCKS}
+        timing_started = time.perf_counter()
+        number = 0
+        while True:
+            round_started = time.perf_counter()
+            for index, name in enumerate(labels):
+                for side, answer in _round(workers, index, number, mode).items():
+                    for clock, key in CLOCKS.items():
+                        times[clock][side][name].append(answer[key])
+            number += 1
+            now = time.perf_counter()
+            if number % 5 == 0:
+                progress(f"round {number}, {now - timing_started:.0f} of {budget:.0f} s")
+            if number >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
+                break
+    except BaseException:  # Ctrl-C or a failed side: don't wait for the other to finish
+        for worker in workers:
+            worker.kill()
+        raise
+    finally:
+        for worker in workers:
+            worker.close()
+    return ABRun(labels, times, machines, mode, setup_seconds,
+                 time.perf_counter() - timing_started)
+
+
+def as_arrays(run_: ABRun, name: str, clock: str = "wall") -> tuple[np.ndarray, np.ndarray]:
+    """(baseline, candidate) per-call seconds of every round of benchmark ``name``."""
+    sides = run_.times[clock]
+    return np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name])

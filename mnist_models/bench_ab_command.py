@@ -1,0 +1,90 @@
+"""``mnist-models bench-ab``: compare two interpreters (or two settings of one) side by side.
+
+The model names were resolved to specs by the argument parser; everything here takes specs.
+Progress goes to stderr, the table to stdout, ``--json`` to a file written all at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from mnist_models import outputs
+
+
+def _loads() -> list[float]:
+    return [round(load, 2) for load in os.getloadavg()]
+
+
+def _record(run: Any, results: list[Any], args: argparse.Namespace,
+            loads: dict[str, list[float]]) -> dict[str, Any]:
+    """bench-ab's --json: the verdicts, every round's times, and what ran them."""
+    return {
+        "mode": run.mode, "rounds": run.rounds, "setup_seconds": run.setup_seconds,
+        "timed_seconds": run.timed_seconds, "threshold": args.threshold,
+        "load_average": loads,
+        "sides": {side.name: {"python": side.python, "env": side.env,
+                              "machine": run.machines[side.name]}
+                  for side in (args.baseline_side, args.candidate_side)},
+        "clock": args.clock,
+        "results": [{**result.as_json(), "rounds": {
+            clock: {side: sides[result.label] for side, sides in by_side.items()}
+            for clock, by_side in run.times.items()}} for result in results],
+    }
+
+
+def _floors(args: argparse.Namespace) -> dict[str, float]:
+    from mnist_models import bench_noise
+
+    if args.noise_floors == "none":
+        return {}
+    if args.noise_floors:
+        return bench_noise.read_floors(args.noise_floors)
+    return bench_noise.default_floors()
+
+
+def _check_same_sides(args: argparse.Namespace) -> None:
+    from mnist_models.bench_ab import ABError
+
+    base, cand = args.baseline_side, args.candidate_side
+    if (os.path.realpath(base.python), base.env) != (os.path.realpath(cand.python), cand.env):
+        raise ABError("--write-noise-floors: expected the same interpreter and environment on "
+                      "both sides (an A/A run), got different ones")
+
+
+def cmd_bench_ab(args: argparse.Namespace) -> int:
+    from mnist_models import bench_ab, bench_ab_stats, bench_noise
+
+    if args.write_noise_floors:
+        _check_same_sides(args)
+        outputs.check_file(args.write_noise_floors, "--write-noise-floors file")
+    if args.json:
+        outputs.check_file(args.json, "--json file")
+    floors = _floors(args)  # a broken floors file stops the run before any worker starts
+    bench_ab_stats._bootstrap()  # and so does a missing scipy
+    chosen = bench_ab.workloads(args.models, args.phases)
+    loads = {"before": _loads()}
+    run = bench_ab.run(args.baseline_side, args.candidate_side, chosen, mode=args.mode,
+                       budget=args.time_budget)
+    loads["after"] = _loads()
+    results = [bench_ab_stats.compare(name, *bench_ab.as_arrays(run, name, args.clock),
+                                      args.threshold, floors.get(name)) for name in run.labels]
+    print(bench_ab_stats.table(results))
+    regressions = [r.label for r in results if r.verdict == "REGRESSION"]
+    unresolved = sum(r.verdict == "unresolved" for r in results)
+    print(f"{len(regressions)} regression(s) of {len(results)} benchmarks ({unresolved} "
+          f"unresolved: too noisy to rule out the threshold), {run.rounds} "
+          f"paired rounds ({run.mode}, {args.clock} clock), {run.setup_seconds:.0f} s warm-up + "
+          f"{run.timed_seconds:.0f} s timed; load average {loads['before']} before, "
+          f"{loads['after']} after" + (": " + ", ".join(regressions) if regressions else ""))
+    if args.json:
+        outputs.write_text(args.json, json.dumps(_record(run, results, args, loads)) + "\n")
+    if args.write_noise_floors:
+        measured = {r.label: bench_ab_stats.noise_floor(r.low, r.high) for r in results}
+        about = bench_noise.provenance(run.machines["baseline"], loads)
+        path = bench_noise.write_floors(args.write_noise_floors, measured, about)
+        print(f"noise floors: {path}", file=sys.stderr)
+    return 1 if regressions else 0
