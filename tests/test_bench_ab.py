@@ -17,6 +17,7 @@ from mnist_models.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOORS = ROOT / "calibration" / "bench-noise.json"
+ATTEMPTS = 3
 BRANCH_ENV = ["--baseline-env", f"PYTHONPATH={ROOT}", "--candidate-env", f"PYTHONPATH={ROOT}"]
 
 
@@ -139,18 +140,27 @@ def test_an_interpreter_without_the_package_is_exit_2(capsys, tmp_path):
 def test_same_interpreter_is_quiet_and_a_20_percent_slower_candidate_is_flagged(capsys):
     """Two real bench-ab runs of mlp_25_25's train step, about 25 s each: the interpreter
     against itself must find no regression at the default 5%, and against itself with 20% more
-    of the same work in every call (MNIST_MODELS_BENCH_EXTRA_WORK) must find one. The
+    of the same work in every call (MNIST_MODELS_BENCH_EXTRA_WORK) must find one (both right in
+    one of ATTEMPTS attempts). The
     committed noise floors apply, as they do by default from the repository root: two worker
     processes of one interpreter differ by a few percent (BENCHMARKS.md), and a floor that grew
     past 10% here would hide a +20% break, which fails this test."""
     common = [sys.executable, sys.executable, "--models", "mlp_25_25", "--phases", "train",
               "--time-budget", "10", "--noise-floors", str(FLOORS), *BRANCH_ENV]
-    quiet = main(["bench-ab", *common])
-    same = capsys.readouterr().out
-    slowed = main(["bench-ab", *common, "--candidate-env", "MNIST_MODELS_BENCH_EXTRA_WORK=0.2"])
-    flagged = capsys.readouterr().out
-    assert (quiet, slowed) == (0, 1), f"unchanged:\n{same}\n+20%:\n{flagged}"
-    assert "REGRESSION" not in same and "REGRESSION" in flagged
+    # A shared machine can push one pair of runs past its floor now and then (BENCHMARKS.md
+    # has the rates); a real break, or a comparison that always or never fires, fails every
+    # attempt, so an attempt passes only when both runs are right at once.
+    reports = []
+    for _ in range(ATTEMPTS):
+        quiet = main(["bench-ab", *common])
+        same = capsys.readouterr().out
+        slowed = main(["bench-ab", *common, "--candidate-env",
+                       "MNIST_MODELS_BENCH_EXTRA_WORK=0.2"])
+        flagged = capsys.readouterr().out
+        if (quiet, slowed) == (0, 1) and "REGRESSION" not in same and "REGRESSION" in flagged:
+            return
+        reports.append(f"exit codes {quiet}, {slowed}\nunchanged:\n{same}\n+20%:\n{flagged}")
+    pytest.fail(f"bench-ab was wrong in all {ATTEMPTS} attempts:\n" + "\n".join(reports))
 
 
 def test_bench_compare_still_agrees_with_itself_on_drift_free_rounds(tmp_path):
