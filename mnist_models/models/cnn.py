@@ -142,7 +142,7 @@ CNN_12_20 = ModelSpec(
         label_encoding="one_hot",
     ),
     reported_accuracy=0.9843,
-    gate=Gate(steps=300, threshold=0.939, calibrated_min=0.9527, calibrated_seeds=10),
+    gate=Gate(steps=300, threshold=0.943, calibrated_min=0.9527, calibrated_seeds=10),
 )
 
 CNN_64_32_32 = ModelSpec(
@@ -179,7 +179,7 @@ CNN_64_32_32 = ModelSpec(
         document_seed=42,
     ),
     reported_accuracy=0.9896,
-    gate=Gate(steps=600, threshold=0.952, calibrated_min=0.9628, calibrated_seeds=10),
+    gate=Gate(steps=600, threshold=0.956, calibrated_min=0.9628, calibrated_seeds=10),
 )
 
 CNN_32_64 = ModelSpec(
@@ -219,11 +219,11 @@ CNN_32_64 = ModelSpec(
     ),
     reported_accuracy=0.9856,
     gate=Gate(
-        steps=200, threshold=0.935, calibrated_min=0.9452, calibrated_seeds=10,
+        steps=200, threshold=0.937, calibrated_min=0.9452, calibrated_seeds=10,
         # On raw 0-255 pixels the first softmax outputs saturate; JAX and torch clip them and
         # pass no gradient back (tests/test_backend_differences.py), so some seeds stall for
         # much of the 200 steps there: 0.573-0.958 on JAX, 0.764-0.952 on torch (10 seeds).
-        other_backends={"jax": (0.171, 0.5733), "torch": (0.579, 0.7640)},
+        other_backends={"jax": (0.33, 0.5733), "torch": (0.674, 0.7640)},
     ),
     # The same saturation moves its training-step fingerprint on JAX and torch.
     numeric_differences=("clipped_crossentropy",),
