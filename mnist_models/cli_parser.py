@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from mnist_models import arguments, commands
+from mnist_models import arguments, commands, stats_commands
 
 EXIT_USAGE = 2
 
@@ -86,6 +86,17 @@ def threshold(text: str) -> float:
         return parse_threshold(text)
     except ValueError as error:
         raise ValueError(str(error).removeprefix("threshold: ")) from None
+
+
+@_argument_type
+def margin(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"expected a fraction in [0, 1), got {text!r}") from None
+    if math.isnan(number) or not 0 <= number < 1:
+        raise ValueError(f"expected a fraction in [0, 1), got {number}")
+    return number
 
 
 def _models_epilog() -> str:
@@ -176,6 +187,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="also write the comparison table as Markdown to FILE (as "
                            "REPRODUCTION.md); checked before the first model trains, replaced "
                            "only when the last has (default: none)")
+    stored = reproduce.add_mutually_exclusive_group()
+    stored.add_argument("--results", metavar="FILE",
+                        help="also keep each run in the JSON record FILE, beside the runs of "
+                        "other models there (default: none)")
+    stored.add_argument("--from-results", metavar="FILE",
+                        help="train nothing: judge the runs stored in FILE (as "
+                        "calibration/reproduction.json) and write --markdown from them")
     reproduce.set_defaults(func=commands.cmd_reproduce)
 
     fingerprint = _add(sub, "fingerprint", "the same weights give the same numbers: each "
@@ -215,4 +233,5 @@ def build_parser() -> argparse.ArgumentParser:
                         help="also draw the samples/s as a bar chart into the PNG file PNG "
                         "(default: no chart)")
     report.set_defaults(func=commands.cmd_bench_report)
+    stats_commands.add_commands(sub, _add, _names, positive_int, accuracy, margin)
     return parser
