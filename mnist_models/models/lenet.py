@@ -115,12 +115,10 @@ LENET5 = ModelSpec(
     # "after 300 epochs, we quickly achieve 96%-97% accuracy on the test data"; its last
     # printed evaluation (on 500 random test images) is 0.97.
     reported_accuracy=0.97,
-    reproduction_shortfall=(
-        "the document's 0.97 is one evaluation on 500 random test images (standard error "
-        "about 0.8 points); on the full 10,000 the same 300-step recipe scored 0.953-0.965 "
-        "over 10 seeds (calibration/gates.json)"
-    ),
-    gate=Gate(steps=300, threshold=0.94, calibrated_min=0.9529, calibrated_seeds=10),
+    # Its evaluation drew 500 test images with replacement (np.random.choice): a binomial
+    # standard error near 0.9 points, which the reproduction verdict counts.
+    evaluated_on=500,
+    gate=Gate(steps=300, threshold=0.941, calibrated_min=0.9529, calibrated_seeds=10),
 )
 
 LENET5_BN = ModelSpec(
@@ -169,7 +167,7 @@ LENET5_BN = ModelSpec(
         notes="np.random.seed(1) only; the TF seed is not set in the document.",
     ),
     reported_accuracy=0.9926,
-    gate=Gate(epochs=1, threshold=0.948, calibrated_min=0.9655, calibrated_seeds=10),
+    gate=Gate(epochs=1, threshold=0.956, calibrated_min=0.9655, calibrated_seeds=10),
     # Keras 2 moves its moving variances by the Bessel correction (1/(n-1), up to 9e-4 of a
     # step's change): a golden of its own there, not a tolerance 10 times looser for all.
     numeric_differences=("bessel_moving_variance",),
