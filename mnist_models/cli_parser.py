@@ -193,7 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "other models there (default: none)")
     stored.add_argument("--from-results", metavar="FILE",
                         help="train nothing: judge the runs stored in FILE (as "
-                        "calibration/reproduction.json) and write --markdown from them")
+                        "calibration/reproduction.json) and write --markdown from them "
+                        "(default: train)")
     reproduce.set_defaults(func=commands.cmd_reproduce)
 
     fingerprint = _add(sub, "fingerprint", "the same weights give the same numbers: each "

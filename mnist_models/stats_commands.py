@@ -87,7 +87,8 @@ def add_commands(sub: argparse._SubParsersAction, add, names, positive_int, accu
     converge.add_argument("--seeds", type=positive_int, default=10, metavar="N",
                           help="seeds 0..N-1 per model (default: 10)")
     converge.add_argument("--json", dest="json_out", required=True, metavar="OUT",
-                          help="the record to write (checked before the first run)")
+                          help="the record to write, checked before the first run (default: none, "
+                          "required)")
     converge.add_argument("--target-accuracy", type=accuracy, metavar="A",
                           help="also record the training samples to the first test "
                           "evaluation (four an epoch) at or above A (default: none)")
@@ -110,5 +111,6 @@ def add_commands(sub: argparse._SubParsersAction, add, names, positive_int, accu
     power.add_argument("--file", default=None, metavar="JSON",
                        help="the study (default: calibration/gate_power.json)")
     power.add_argument("--table", action="store_true",
-                       help="print the README's table from the study file; train nothing")
+                       help="print the README's table from the study file and train nothing "
+                       "(default: run the study)")
     power.set_defaults(func=cmd_gate_power)

@@ -89,7 +89,8 @@ def test_help_documents_every_option_with_its_default():
     assert len(helps) >= 20
     for dest, text in helps:
         assert text, f"{dest} has no help"
-        if dest.startswith(("summary name", "train name", "bench-")) and "--" not in dest:
+        if dest.startswith(("summary name", "train name", "bench-", "converge-compare "))\
+                and "--" not in dest:
             continue  # a required positional: no default to state
         assert "(default: " in text, f"{dest}: {text!r}"
 
