@@ -47,17 +47,28 @@ def cells(study: PowerStudy, model: str, threshold: float, calibrated: list[floa
 
 
 def _false_failures() -> dict[str, list[str]]:
-    """Per model: 'failed/runs backend' of the calibration seeds, each backend against the
-    threshold the model has there (TensorFlow's unless calibrated on its own)."""
+    """Per model: 'failed/runs where' for the calibration seeds of each backend and the
+    convergence records of other environments (``calibration/converge-ENV.json``), each
+    against the threshold the model has on that backend."""
+    from mnist_models import convergence
+    from mnist_models.calibration_files import CALIBRATION
     from mnist_models.registry import get_spec
 
     found: dict[str, list[str]] = {}
+
+    def count(model: str, runs: list[float], backend: str, where: str) -> None:
+        threshold = get_spec(model).gate.threshold_for(backend)
+        found.setdefault(model, []).append(
+            f"{sum(a < threshold for a in runs)}/{len(runs)}{where}")
+
     for backend in calibrated_backends():
         for model, runs in gate_accuracies(backend).items():
-            threshold = get_spec(model).gate.threshold_for(backend)
-            where = "" if backend == "tensorflow" else f" {backend}"
-            found.setdefault(model, []).append(
-                f"{sum(a < threshold for a in runs)}/{len(runs)}{where}")
+            count(model, runs, backend, "" if backend == "tensorflow" else f" {backend}")
+    for path in sorted(CALIBRATION.glob("converge-*.json")):
+        record = convergence.read(path)
+        backend = record.provenance.get("versions", {}).get("backend", "tensorflow")
+        for model, runs in record.models.items():
+            count(model, runs.accuracies(), backend, f" {path.stem.removeprefix('converge-')}")
     return found
 
 
@@ -86,8 +97,10 @@ def markdown(study: PowerStudy) -> str:
     lines = [
         f"Threshold: a normal fit of the calibration seeds' accuracies, its one-sided "
         f"tolerance bound (a sound run fails at most {FALSE_FAILURE_RATE:.0%}, at 95% "
-        "confidence; `mnist_models.gates.threshold_from`). False failures: calibration seeds "
-        "below it (TensorFlow; then other backends against their own threshold). Each break "
+        "confidence; `mnist_models.gates.threshold_from`). False failures: sound runs "
+        "below it: the calibration seeds (TensorFlow 2.21; then other backends, against their "
+        "own threshold) and the convergence records of other environments "
+        "(`calibration/converge-ENV.json`). Each break "
         f"cell: runs caught / runs, mean accuracy; **bold** where the mean lies more than "
         f"{NOISE_SDS:g} seed sds below the calibrated mean (beyond the seed noise), *~* where "
         "it does not (this budget cannot tell that break from noise, or it does not hurt).",

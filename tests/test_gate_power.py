@@ -85,7 +85,7 @@ def test_a_study_file_survives_writing_and_reading(tmp_path):
     gate_power.write(study, tmp_path / "p.json")
     assert gate_power.read(tmp_path / "p.json").accuracies("m", "lr x10") == [0.9, 0.8]
     (tmp_path / "bad.json").write_text('{"runs": 3}')
-    with pytest.raises(PowerFileError, match="bad.json"):
+    with pytest.raises(PowerFileError, match=r"bad\.json"):
         gate_power.read(tmp_path / "bad.json")
 
 
