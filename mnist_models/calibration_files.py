@@ -28,3 +28,8 @@ def gate_accuracies(backend: str) -> dict[str, list[float]]:
     models = json.loads(gates_file(backend).read_text())["models"]
     return {name: [run["test_accuracy"] for run in entry["runs"]]
             for name, entry in models.items()}
+
+
+def gate_versions(backend: str) -> dict[str, str]:
+    """The versions ``backend``'s gates were calibrated with."""
+    return json.loads(gates_file(backend).read_text())["versions"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from mnist_models.calibration_files import calibrated_backends, gate_accuracies
+from mnist_models.calibration_files import calibrated_backends, gate_accuracies, gate_versions
 from mnist_models.gate_power import PowerStudy
 
 #: "More than the seed noise": a mean drop beyond this many calibrated sds.
@@ -66,10 +66,18 @@ def _false_failures() -> dict[str, list[str]]:
             count(model, runs, backend, "" if backend == "tensorflow" else f" {backend}")
     for path in sorted(CALIBRATION.glob("converge-*.json")):
         record = convergence.read(path)
-        backend = record.provenance.get("versions", {}).get("backend", "tensorflow")
+        versions = record.provenance.get("versions", {})
+        backend = versions.get("backend", "tensorflow")
+        if _same_versions(versions, gate_versions(backend)):
+            continue  # the calibration's own environment: its seeds again, counted once
         for model, runs in record.models.items():
             count(model, runs.accuracies(), backend, f" {path.stem.removeprefix('converge-')}")
     return found
+
+
+def _same_versions(a: dict[str, str], b: dict[str, str]) -> bool:
+    return all(a.get(key) == b.get(key) for key in ("keras", "backend", "tensorflow", "jax",
+                                                      "torch"))
 
 
 def markdown(study: PowerStudy) -> str:
