@@ -22,7 +22,8 @@ __all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
 #: 128 + SIGINT: what a shell reports for a program that Ctrl-C stopped.
 EXIT_INTERRUPTED = 130
 #: Commands that train or run models: MNIST is loaded and verified before their first step.
-_USES_DATA = {"train", "check", "reproduce", "fingerprint", "calibrate"}
+_USES_DATA = {"train", "check", "reproduce", "fingerprint", "calibrate", "converge",
+              "gate-power"}
 #: Commands that build models, so import Keras (and TensorFlow); every other one never does.
 _USES_KERAS = {"summary", "calibration", *_USES_DATA}
 
@@ -40,6 +41,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
         outputs.check_file(args.markdown, "--markdown file")
     if getattr(args, "chart", None):
         outputs.check_file(args.chart, "--chart file")
+    if getattr(args, "json_out", None):
+        outputs.check_file(args.json_out, "--json file")
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -47,18 +50,23 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from mnist_models.bench_ab import ABError
     from mnist_models.bench_ab_stats import StatsMissing
     from mnist_models.bench_files import BaselineError
+    from mnist_models.convergence import ConvergenceFileError
     from mnist_models.data import DataError
+    from mnist_models.gate_power import PowerFileError
     from mnist_models.goldens import GoldenError
     from mnist_models.registry import PluginError, UnknownModelError
 
     return (arguments.ArgumentError, outputs.OutputError, DataError, BaselineError,
-            GoldenError, UnknownModelError, PluginError, ABError, StatsMissing)
+            GoldenError, UnknownModelError, PluginError, ABError, StatsMissing,
+            ConvergenceFileError, PowerFileError)
 
 
 def _run(args: argparse.Namespace) -> int:
     with outputs.removing_created_folders_on_error():
         _check_outputs(args)
-        light = getattr(args, "tolerance_table", False)  # reads a JSON file, no model
+        # These read a JSON file and train no model.
+        light = any(getattr(args, option, None)
+                    for option in ("tolerance_table", "table", "from_results"))
         if args.command in _USES_DATA and not light:
             from mnist_models.data import load_mnist
 

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable
 from typing import Any
 
-from mnist_models import arguments, commands
+from mnist_models import arguments, commands, stats_commands
 from mnist_models.spec import ModelSpec
 
 EXIT_USAGE = 2
@@ -88,6 +88,17 @@ def threshold(text: str) -> float:
         return parse_threshold(text)
     except ValueError as error:
         raise ValueError(str(error).removeprefix("threshold: ")) from None
+
+
+@_argument_type
+def margin(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"expected a fraction in [0, 1), got {text!r}") from None
+    if math.isnan(number) or not 0 <= number < 1:
+        raise ValueError(f"expected a fraction in [0, 1), got {number}")
+    return number
 
 
 def _models_epilog() -> str:
@@ -175,6 +186,14 @@ def build_parser() -> argparse.ArgumentParser:
                            help="also write the comparison table as Markdown to FILE (as "
                            "REPRODUCTION.md); checked before the first model trains, replaced "
                            "only when the last has (default: none)")
+    stored = reproduce.add_mutually_exclusive_group()
+    stored.add_argument("--results", metavar="FILE",
+                        help="also keep each run in the JSON record FILE, beside the runs of "
+                        "other models there (default: none)")
+    stored.add_argument("--from-results", metavar="FILE",
+                        help="train nothing: judge the runs stored in FILE (as "
+                        "calibration/reproduction.json) and write --markdown from them "
+                        "(default: train)")
     reproduce.set_defaults(func=commands.cmd_reproduce)
 
     fingerprint = _add(sub, "fingerprint", "the same weights give the same numbers: each "
@@ -227,4 +246,5 @@ def build_parser() -> argparse.ArgumentParser:
 
     calibrate_command.add_parser(sub, _add, model_spec, positive_int)
     doc_tables.add_parsers(sub, _add, listing, model_spec)
+    stats_commands.add_commands(sub, _add, _names, positive_int, accuracy, margin)
     return parser

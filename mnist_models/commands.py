@@ -144,7 +144,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_reproduce(args: argparse.Namespace) -> int:
     from mnist_models.reproduction import reproduce
 
-    return reproduce(args.specs or None, markdown_path=args.markdown, seed=args.seed)
+    return reproduce(args.specs or None, markdown_path=args.markdown, seed=args.seed,
+                     results_path=args.results, from_results=args.from_results)
 
 
 def cmd_fingerprint(args: argparse.Namespace) -> int:

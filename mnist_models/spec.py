@@ -204,6 +204,9 @@ class ModelSpec:
     description: str = ""
     gate: Gate | None = None
     errata: tuple[str, ...] = field(default_factory=tuple)
+    #: Test images the document's figure was evaluated on: the full 10,000, or (document 004)
+    #: 500 drawn at random, whose sampling noise the reproduction verdict counts.
+    evaluated_on: int = 10_000
     #: Why the full recipe cannot match ``reported_accuracy`` here, if it cannot. The
     #: reproduction test is then a strict xfail with this reason, and REPRODUCTION.md says it.
     reproduction_shortfall: str = ""

@@ -89,7 +89,7 @@ def test_help_documents_every_option_with_its_default():
     assert len(helps) >= 20
     for dest, text in helps:
         assert text, f"{dest} has no help"
-        required = ("summary spec", "train spec", "calibrate spec", "bench-")
+        required = ("summary spec", "train spec", "calibrate spec", "bench-", "converge-compare ")
         if dest.startswith(required) and "--" not in dest:
             continue  # a required positional: no default to state
         assert "(default: " in text, f"{dest}: {text!r}"
