@@ -81,8 +81,8 @@ def measure(specs: Sequence[ModelSpec], seeds: int, target: float | None,
         gate, runs = spec.gate, []
         for seed in range(seeds):
             # The spec's own recipe: a copy with a changed recipe trains that (the tests' breaks).
-            result = train(spec.name, epochs=gate.epochs, steps=gate.steps, seed=seed,
-                           recipe=spec.recipe, target_accuracy=None if target is None else 1.0)
+            result = train(spec, epochs=gate.epochs, steps=gate.steps, seed=seed,
+                           target_accuracy=None if target is None else 1.0)
             reached = [e["samples"] for e in result.evaluations
                        if target is not None and e["test_accuracy"] >= target]
             runs.append(SeedRun(seed, result.test_accuracy, result.test_loss,

@@ -73,9 +73,10 @@ def gate_accuracy(spec: ModelSpec, break_name: str, seed: int, data: Arrays) -> 
 
 
 def _train(spec: ModelSpec, broken: Break, seed: int, data: Arrays) -> float:
-    # The one call into training: resolves the spec back to its name while train() takes one.
+    # A break is a variant of the spec: its recipe, and its budget where the break halves it.
     gate = spec.gate
     budget = {"steps": broken.steps} if broken.steps is not None else \
         {"epochs": gate.epochs, "steps": gate.steps}
-    result = train(spec.name, seed=seed, recipe=broken.recipe, data=data, **budget)
+    result = train(dataclasses.replace(spec, recipe=broken.recipe), seed=seed, data=data,
+                   **budget)
     return result.test_accuracy
