@@ -106,3 +106,18 @@ def test_the_normal_fit_the_thresholds_rest_on_is_not_rejected(name):
     from scipy import stats
 
     assert stats.shapiro(gate_accuracies("tensorflow")[name]).pvalue > 0.01
+
+
+@pytest.mark.training
+def test_the_study_trains_each_break_as_a_variant_of_the_spec():
+    """The study's one call into training, run for real on the cheapest model: sound, the gate
+    passes; with its labels shuffled or half its budget, the run is the broken one."""
+    from mnist_models.data import load_mnist
+    from mnist_models.gate_breaks import gate_accuracy
+
+    spec = get_spec("mlp_25_25")
+    data = load_mnist()  # raw: training preprocesses it by the (possibly broken) recipe
+    threshold = spec.gate.threshold_for("tensorflow")
+    assert gate_accuracy(spec, "none", 0, data) >= threshold
+    assert gate_accuracy(spec, "labels shuffled", 0, data) < 0.2
+    assert BREAKS["half budget"](spec).steps == gate_steps(spec) // 2
