@@ -13,7 +13,6 @@ so what the readers check is what the writers write.
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import os
@@ -23,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from mnist_models import outputs
 
 #: What bench-report labels a run with, from ``machine_info["mnist_models"]`` (the suite also
 #: records thread settings and more there, which no command reads).
@@ -112,12 +113,7 @@ def machine_info(threads: dict[str, int]) -> dict[str, Any]:
 def read_run(path: str | Path) -> Run:
     """Read and check a ``pytest --benchmark-json`` file."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise BaselineError(f"{path}: not readable JSON ({error})") from None
+    document = outputs.read_json(path, BaselineError)
     if not isinstance(document, dict) or not isinstance(document.get("benchmarks"), list):
         raise BaselineError(f"{path}: expected pytest-benchmark JSON with a 'benchmarks' list")
     machine_info = _mapping(path, "machine_info", document.get("machine_info", {}))

@@ -29,13 +29,8 @@ DEFAULT_PATH = Path("calibration") / "bench-noise.json"
 def read_floors(path: str | os.PathLike[str]) -> dict[str, float]:
     """Noise floor per benchmark label; a :class:`BaselineError` naming the file if broken."""
     path = Path(path)
-    try:
-        document = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise BaselineError(f"{path}: no such file; expected noise floors written by "
-                            "bench-ab --write-noise-floors") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise BaselineError(f"{path}: not readable JSON ({error})") from None
+    document = outputs.read_json(path, BaselineError, "; expected noise floors written by "
+                                 "bench-ab --write-noise-floors")
     floors = document.get("floors") if isinstance(document, dict) else None
     if not isinstance(floors, dict):
         raise BaselineError(f"{path}: expected an object with a 'floors' object")

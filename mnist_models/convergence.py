@@ -103,12 +103,7 @@ def write(record: ConvergenceRecord, path: str | Path) -> None:
 def read(path: str | Path) -> ConvergenceRecord:
     """Load and check the record at ``path``."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise ConvergenceFileError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise ConvergenceFileError(f"{path}: not readable JSON ({error})") from None
+    data = outputs.read_json(path, ConvergenceFileError)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConvergenceFileError(f"{path}: expected a convergence record ('format': "
                                    f"{FORMAT!r}), as mnist-models converge --json writes")

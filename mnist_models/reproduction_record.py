@@ -33,12 +33,7 @@ class Reproduced:
 def read_results(path: str | Path) -> dict[str, Reproduced]:
     """The stored runs in ``path`` by model; a bad file is an ArgumentError naming it."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise arguments.ArgumentError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise arguments.ArgumentError(f"{path}: not readable JSON ({error})") from None
+    data = outputs.read_json(path, arguments.ArgumentError)
     if not isinstance(data, dict) or data.get("format") != FORMAT \
             or not isinstance(data.get("runs"), dict):
         raise arguments.ArgumentError(f"{path}: expected a reproduction record ('format': "
