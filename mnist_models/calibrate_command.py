@@ -68,7 +68,22 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         _, written = fingerprint_check.write([spec], command, golden_file)
         print(f"wrote {len(written)} fingerprint golden(s) to {golden_file}: "
               f"{', '.join(written) or 'none (this environment writes only its differences)'}")
+    _refresh_readme(spec)
     return 0
+
+
+def _refresh_readme(spec) -> None:
+    """A zoo model's own calibration is in the README's generated tables: bring them up to
+    date, so that adding a model to the package is one module and this one command."""
+    from mnist_models import doc_tables
+    from mnist_models.registry import builtin_models
+
+    readme = Path("README.md")
+    if spec.name not in builtin_models() or not readme.is_file():
+        return
+    changed = doc_tables.refresh(readme, doc_tables.zoo_blocks())
+    print(f"regenerated README.md's {', '.join(changed)} table(s)" if changed
+          else "README.md's generated tables were already current")
 
 
 def add_parser(sub: argparse._SubParsersAction, add, model_spec, positive_int) -> None:

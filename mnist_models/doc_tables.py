@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
+from mnist_models import outputs
 from mnist_models.spec import ModelSpec
 
 
@@ -41,6 +43,33 @@ def block(text: str, marker: str) -> str | None:
     """What ``text`` holds between ``<!-- marker -->\\n`` and ``<!-- /marker -->``."""
     found = re.search(rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", text, re.DOTALL)
     return found.group(1) if found else None
+
+
+def zoo_blocks() -> dict[str, str]:
+    """Each README block the zoo's own models fill, as its command prints it now."""
+    from mnist_models import tolerances
+    from mnist_models.fingerprint import all_golden_keys
+
+    specs = _zoo_specs()
+    keys = [key for spec in specs for key in all_golden_keys(spec)]
+    return {"zoo": zoo_markdown(specs), "gate-calibration": calibration_markdown(specs),
+            "fingerprint-tolerances": tolerances.markdown(tolerances.read_calibration(), keys)}
+
+
+def refresh(readme: Path, blocks: Mapping[str, str]) -> list[str]:
+    """Rewrite the ``blocks`` of ``readme`` that differ (all at once, or not at all); the names
+    of those rewritten. A block the file does not hold is left alone."""
+    text = original = readme.read_text()
+    changed = []
+    for marker, content in blocks.items():
+        if block(text, marker) not in (None, content):
+            text = re.sub(rf"(<!-- {marker} -->\n).*?(<!-- /{marker} -->)",
+                          lambda found, new=content: found.group(1) + new + found.group(2),
+                          text, flags=re.DOTALL)
+            changed.append(marker)
+    if text != original:
+        outputs.write_text(readme, text)
+    return changed
 
 
 def _zoo_specs(specs: Sequence[ModelSpec] = ()) -> list[ModelSpec]:

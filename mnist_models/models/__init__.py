@@ -1,10 +1,30 @@
 """Model families, one module each; every module exports its builders and a ``SPECS`` tuple.
 
-Importing a family imports no Keras: each builder imports it when called.
+Every module of this package with a ``SPECS`` tuple is a family: adding a model to the zoo is
+adding one module here (then ``mnist-models calibrate NAME``). Importing a family imports no
+Keras: each builder imports it when called.
 """
 
-from mnist_models.models import cnn, lenet, mlp
+from __future__ import annotations
 
-FAMILIES = (lenet, mlp, cnn)
+import importlib
+import pkgutil
+from types import ModuleType
 
-__all__ = ["FAMILIES", "cnn", "lenet", "mlp"]
+
+def discover(package: ModuleType) -> tuple[ModuleType, ...]:
+    """The modules of ``package`` that define ``SPECS``, by module name."""
+    modules = [importlib.import_module(f"{package.__name__}.{info.name}")
+               for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name)]
+    return tuple(module for module in modules if hasattr(module, "SPECS"))
+
+
+def _this_package() -> ModuleType:
+    import sys
+
+    return sys.modules[__name__]
+
+
+FAMILIES = discover(_this_package())
+
+__all__ = ["FAMILIES", "discover"]
