@@ -33,7 +33,9 @@ def test_a_new_module_with_specs_is_found_without_an_edit_elsewhere(tmp_path, mo
 
 
 def test_refresh_rewrites_a_stale_block_and_leaves_a_current_file_alone(tmp_path):
-    blocks = doc_tables.zoo_blocks()
+    # The zoo block alone: it is the same in every environment (the tolerance table's keys
+    # depend on the Keras the suite runs under).
+    blocks = {"zoo": doc_tables.zoo_blocks()["zoo"]}
     current = README.read_text()
     assert doc_tables.block(current, "zoo") == blocks["zoo"]
     readme = tmp_path / "README.md"
