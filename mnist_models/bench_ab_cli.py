@@ -72,7 +72,7 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
                         "A/A noise floor)")
     parser.add_argument("--models", type=argument_type(_specs), metavar="A,B",
                         default=",".join(list_models()),
-                        help="comma-separated models (default: all seven)")
+                        help="comma-separated models (default: every registered model)")
     parser.add_argument("--phases", type=argument_type(_phases), metavar="P,Q",
                         default=",".join(PHASES),
                         help=f"comma-separated phases among {', '.join(PHASES)} (default: "

@@ -105,7 +105,7 @@ def reproduce(specs: Sequence[ModelSpec] | None = None, *, markdown_path: str | 
     be) and written all at once after the last; an existing file is replaced only then.
     ``results_path`` gets each run as it ends.
     """
-    specs = specs_given = arguments.model_specs(specs)
+    specs = arguments.model_specs(specs)
     seed = arguments.seed(seed)
     for what, path in (("markdown_path", markdown_path), ("results_path", results_path)):
         if path is not None:
@@ -114,11 +114,11 @@ def reproduce(specs: Sequence[ModelSpec] | None = None, *, markdown_path: str | 
                                                   f"{type(path).__name__}")
             outputs.check_file(path, what)
     stored = read_results(from_results) if from_results is not None else None
-    if not specs:
-        # A stored record names its models: the file is an edge, resolved here, once.
-        specs = [get_spec(name) for name in sorted(stored)] if stored is not None else all_specs()
+    # A stored record names its models: the file is an edge, resolved here, once.
+    chosen = specs or ([get_spec(name) for name in sorted(stored)] if stored is not None
+                       else all_specs())
     runs: list[Run] = []
-    for spec in specs:
+    for spec in chosen:
         if stored is not None:
             if spec.name not in stored:
                 raise arguments.ArgumentError(f"{from_results}: no stored run of {spec.name}; "
@@ -137,8 +137,7 @@ def reproduce(specs: Sequence[ModelSpec] | None = None, *, markdown_path: str | 
         print(f"{spec.name}: {run.test_accuracy:.4f} (document {spec.reported_accuracy:.4f}) "
               f"{verdict}", flush=True)
     if markdown_path is not None:
-        named = [spec.name for spec in specs_given or []]
-        command = " ".join(["mnist-models reproduce", *named,
+        command = " ".join(["mnist-models reproduce", *(spec.name for spec in specs or []),
                             f"--seed {seed}" if seed and stored is None else "",
                             f"--from-results {from_results}" if stored is not None else "",
                             f"--markdown {markdown_path}"])

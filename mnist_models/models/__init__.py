@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 from types import ModuleType
 
 
@@ -19,12 +20,6 @@ def discover(package: ModuleType) -> tuple[ModuleType, ...]:
     return tuple(module for module in modules if hasattr(module, "SPECS"))
 
 
-def _this_package() -> ModuleType:
-    import sys
-
-    return sys.modules[__name__]
-
-
-FAMILIES = discover(_this_package())
+FAMILIES = discover(sys.modules[__name__])
 
 __all__ = ["FAMILIES", "discover"]
