@@ -34,10 +34,6 @@ BOOTSTRAP_SAMPLES = 2000
 NOISE_MULTIPLE = 2.0
 
 
-class StatsMissing(ImportError):
-    """scipy, which bench-ab's statistics need, is not installed."""
-
-
 @dataclass(frozen=True)
 class Result:
     """One benchmark's comparison."""
@@ -59,11 +55,8 @@ class Result:
 
 
 def _bootstrap() -> Any:
-    try:
-        from scipy.stats import bootstrap
-    except ImportError:
-        raise StatsMissing("bench-ab needs scipy for its statistics; expected "
-                           "pip install 'mnist-models[stats]'") from None
+    from scipy.stats import bootstrap  # imported when used: bench-ab's workers never need it
+
     return bootstrap
 
 

@@ -48,7 +48,6 @@ def _check_outputs(args: argparse.Namespace) -> None:
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input (a file, data, an argument met at run time), not a bug."""
     from mnist_models.bench_ab import ABError
-    from mnist_models.bench_ab_stats import StatsMissing
     from mnist_models.bench_files import BaselineError
     from mnist_models.convergence import ConvergenceFileError
     from mnist_models.data import DataError
@@ -57,7 +56,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     from mnist_models.registry import PluginError, UnknownModelError
 
     return (arguments.ArgumentError, outputs.OutputError, DataError, BaselineError,
-            GoldenError, UnknownModelError, PluginError, ABError, StatsMissing,
+            GoldenError, UnknownModelError, PluginError, ABError,
             ConvergenceFileError, PowerFileError)
 
 

@@ -31,7 +31,7 @@ def tolerance_factor(n: int) -> float:
     distribution lies below it: k = t'(CONFIDENCE; n-1, z sqrt(n)) / sqrt(n), the noncentral t
     quantile (z the normal quantile of 1 - FALSE_FAILURE_RATE). k = 3.98 for 10 seeds.
     """
-    from scipy import stats  # a test and calibration dependency; gates run without it
+    from scipy import stats  # imported when a threshold is computed, not by listing commands
 
     z = stats.norm.ppf(1 - FALSE_FAILURE_RATE)
     return float(stats.nct.ppf(CONFIDENCE, n - 1, z * math.sqrt(n)) / math.sqrt(n))

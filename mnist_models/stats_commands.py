@@ -5,16 +5,9 @@ resolves them once, here, and passes the specs on."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 
 from mnist_models import arguments
-
-
-def _need_scipy(command: str) -> None:
-    if importlib.util.find_spec("scipy") is None:
-        raise arguments.ArgumentError(f"{command} computes its intervals with scipy, which is "
-                                      "not installed; expected pip install 'mnist-models[stats]'")
 
 
 def _command_line(command: str) -> str:
@@ -52,7 +45,6 @@ def cmd_converge_compare(args: argparse.Namespace) -> int:
     from mnist_models import convergence
     from mnist_models.convergence_compare import compare, report
 
-    _need_scipy("converge-compare")
     paths = (args.baseline, args.candidate)
     baseline, candidate = convergence.read(args.baseline), convergence.read(args.candidate)
     verdicts = compare(baseline, candidate, args.margin, paths)
@@ -66,7 +58,6 @@ def cmd_converge_compare(args: argparse.Namespace) -> int:
 def cmd_gate_power(args: argparse.Namespace) -> int:
     from mnist_models import gate_power, gate_power_table
 
-    _need_scipy("gate-power")
     path = args.file or gate_power.POWER_FILE
     if args.table:
         print(gate_power_table.markdown(gate_power.read(path)), end="")
