@@ -1,4 +1,4 @@
-"""bench-ab's runs: two persistent workers, one per side, timed round by round in one session.
+"""bench-ab's runs: pairs of persistent workers, one per side, timed round by round.
 
 Comparing a run with a baseline recorded minutes or days before cannot tell a slowdown from
 the machine's drift (BENCHMARKS.md: lag-1 autocorrelation 0.78 between rounds, 14% between
@@ -6,10 +6,17 @@ identical runs). Here both sides meet the same conditions: each round of each wo
 timed once on each side, back to back, so the pair's ratio cancels whatever the machine was
 doing at that moment.
 
-- ``interleave``: the sides take turns, A B for one round, B A for the next (ABBA), so
-  neither side always goes first;
+- ``interleave``: the sides take turns, A B for one round, B A for the next (ABBA), both
+  pinned to the same core, which the measurements found 2-3 times steadier than letting the
+  scheduler move their threads;
 - ``duet``: both sides time the same round at once, each pinned to its own core, and the cores
   swap every round (Bulej et al., ICPE 2020).
+
+Two processes of one interpreter can run a workload up to 10-30% apart for their whole life
+(memory layout, page placement), which no pairing of rounds reaches. So the budget is spread
+over several *generations*: fresh pairs of workers started in turn, each warmed up and timed
+for its share; the statistics (:mod:`mnist_models.bench_ab_stats`) treat a generation as the
+unit that repeats (Kalibera and Jones: repeat at the level where the noise is).
 """
 
 from __future__ import annotations
@@ -35,8 +42,12 @@ MODES = ("interleave", "duet")
 #: What a round is timed by: ``wall``, the wall clock; ``cpu``, the CPU seconds the worker's
 #: threads used, which leave out the time spent waiting for a core that another process held.
 CLOCKS = {"wall": "seconds", "cpu": "cpu_seconds"}
-#: Fewer pairs than this leave the bootstrap's interval meaningless, whatever the budget.
-MIN_ROUNDS = 8
+#: Rounds timed per generation at least, whatever the budget, after its warm-up round.
+MIN_ROUNDS = 3
+#: Untimed rounds at the start of a generation: its first rounds ran up to twice as slow on
+#: both sides as the rest (allocations and caches still settling after the warm-up calls).
+WARMUP_ROUNDS = 1
+DEFAULT_GENERATIONS = 4
 
 
 class ABError(ValueError):
@@ -54,14 +65,20 @@ class Side:
 
 @dataclass
 class ABRun:
-    """Per-call seconds of every round, per clock (:data:`CLOCKS`), side and workload label."""
+    """Per-call seconds of every round, per clock (:data:`CLOCKS`), side and workload label,
+    and the generation of worker pairs that timed each round."""
 
     labels: list[str]
     times: dict[str, dict[str, dict[str, list[float]]]]  # clock -> side -> label -> rounds
+    generation: list[int]  # round -> generation
     machines: dict[str, dict[str, Any]]
     mode: str
     setup_seconds: float
     timed_seconds: float
+
+    @property
+    def generations(self) -> int:
+        return len(set(self.generation))
 
     @property
     def rounds(self) -> int:
@@ -160,50 +177,44 @@ def _setup(workers: list[Worker], chosen: list[tuple[str, str, int]]) -> dict[st
 
 def _round(workers: list[Worker], index: int, number: int, mode: str) -> dict[str, dict]:
     """One timed round of workload ``index`` on each side; the worker's answer by side."""
+    cpus = sorted(os.sched_getaffinity(0))
     if mode == "duet":
-        cpus = sorted(os.sched_getaffinity(0))[:2]
         for position, worker in enumerate(workers):
             worker.send({"op": "time", "index": index, "cpu": cpus[(position + number) % 2]})
         return {worker.side.name: worker.receive() for worker in workers}
     answers = {}
     for worker in workers if number % 2 == 0 else workers[::-1]:
-        worker.send({"op": "time", "index": index})
+        worker.send({"op": "time", "index": index, "cpu": cpus[-1]})
         answers[worker.side.name] = worker.receive()
     return answers
 
 
-def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
-        mode: str = "interleave", budget: float = 180.0,
-        progress: Callable[[str], None] = _progress) -> ABRun:
-    """Start both workers, warm up every workload, then time rounds until ``budget`` seconds
-    of rounds are spent (at least :data:`MIN_ROUNDS`)."""
-    baseline, candidate = check_side(baseline), check_side(candidate)
-    if mode == "duet" and len(os.sched_getaffinity(0)) < 2:
-        raise ABError("--mode duet: expected at least 2 CPUs to pin the sides to")
+def _generation(sides: tuple[Side, Side], chosen: list[tuple[str, str, int]], mode: str,
+                budget: float, times: dict, generation: list[int], number: int,
+                progress: Callable[[str], None]) -> tuple[dict[str, Any], float, float]:
+    """Start a fresh pair of workers, warm up, time rounds for ``budget`` seconds into
+    ``times``; (machines, setup seconds, timed seconds)."""
     labels = [label(*workload) for workload in chosen]
     started = time.perf_counter()
-    progress(f"starting both workers; building and warming up {len(chosen)} workloads")
-    workers = [Worker(baseline), Worker(candidate)]
+    workers = [Worker(side) for side in sides]
     try:
         machines = _setup(workers, chosen)
+        for warmup in range(WARMUP_ROUNDS):
+            for index in range(len(labels)):
+                _round(workers, index, warmup, mode)
         setup_seconds = time.perf_counter() - started
-        progress(f"warmed up in {setup_seconds:.0f} s; timing rounds ({mode}) for "
-                 f"{budget:.0f} s")
-        times = {clock: {side: {name: [] for name in labels}
-                         for side in ("baseline", "candidate")} for clock in CLOCKS}
         timing_started = time.perf_counter()
-        number = 0
+        rounds = 0
         while True:
             round_started = time.perf_counter()
             for index, name in enumerate(labels):
-                for side, answer in _round(workers, index, number, mode).items():
+                for side, answer in _round(workers, index, rounds, mode).items():
                     for clock, key in CLOCKS.items():
                         times[clock][side][name].append(answer[key])
-            number += 1
+            generation.append(number)
+            rounds += 1
             now = time.perf_counter()
-            if number % 5 == 0:
-                progress(f"round {number}, {now - timing_started:.0f} of {budget:.0f} s")
-            if number >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
+            if rounds >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
                 break
     except BaseException:  # Ctrl-C or a failed side: don't wait for the other to finish
         for worker in workers:
@@ -212,11 +223,41 @@ def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
     finally:
         for worker in workers:
             worker.close()
-    return ABRun(labels, times, machines, mode, setup_seconds,
-                 time.perf_counter() - timing_started)
+    timed = time.perf_counter() - timing_started
+    progress(f"generation {number + 1}: {setup_seconds:.0f} s warm-up, {rounds} rounds in "
+             f"{timed:.0f} s")
+    return machines, setup_seconds, timed
 
 
-def as_arrays(run_: ABRun, name: str, clock: str = "wall") -> tuple[np.ndarray, np.ndarray]:
-    """(baseline, candidate) per-call seconds of every round of benchmark ``name``."""
+def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
+        mode: str = "interleave", budget: float = 180.0,
+        generations: int = DEFAULT_GENERATIONS,
+        progress: Callable[[str], None] = _progress) -> ABRun:
+    """Time ``generations`` fresh pairs of workers in turn, each for its share of ``budget``
+    seconds of rounds (at least :data:`MIN_ROUNDS` each) after its warm-up."""
+    baseline, candidate = check_side(baseline), check_side(candidate)
+    if mode == "duet" and len(os.sched_getaffinity(0)) < 2:
+        raise ABError("--mode duet: expected at least 2 CPUs to pin the sides to")
+    labels = [label(*workload) for workload in chosen]
+    times = {clock: {side: {name: [] for name in labels}
+                     for side in ("baseline", "candidate")} for clock in CLOCKS}
+    generation: list[int] = []
+    setup_seconds = timed_seconds = 0.0
+    progress(f"{generations} generations of worker pairs, {len(chosen)} workloads, "
+             f"{budget:.0f} s of rounds ({mode})")
+    for number in range(generations):
+        machines, setup, timed = _generation(
+            (baseline, candidate), chosen, mode, budget / generations, times, generation,
+            number, progress)
+        setup_seconds += setup
+        timed_seconds += timed
+    return ABRun(labels, times, generation, machines, mode, setup_seconds, timed_seconds)
+
+
+def as_arrays(run_: ABRun, name: str, clock: str = "wall") -> tuple[
+        np.ndarray, np.ndarray, np.ndarray]:
+    """(baseline, candidate) per-call seconds of every round of benchmark ``name``, and the
+    generation of each round."""
     sides = run_.times[clock]
-    return np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name])
+    return (np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name]),
+            np.asarray(run_.generation))

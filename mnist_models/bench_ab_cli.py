@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from mnist_models.bench_ab import CLOCKS, MODES, Side
+from mnist_models.bench_ab import CLOCKS, DEFAULT_GENERATIONS, MIN_ROUNDS, MODES, Side
 from mnist_models.bench_worker import PHASES
 
 DEFAULT_BUDGET = 180.0
@@ -30,6 +30,16 @@ def _specs(text: str) -> list[Any]:
     from mnist_models.registry import get_spec
 
     return [get_spec(name.strip()) for name in text.split(",")]  # resolved once, here
+
+
+def _generations(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"expected a whole number of generations, got {text!r}") from None
+    if number < 1:
+        raise ValueError(f"expected at least 1 generation, got {text!r}")
+    return number
 
 
 def _phases(text: str) -> list[str]:
@@ -63,8 +73,8 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
     from mnist_models.registry import list_models
 
     parser = add(sub, "bench-ab", "compare two Python environments side by side in one "
-                 "session: a persistent worker per side, rounds paired by time slot, a "
-                 "bootstrap interval per benchmark; exit 1 on a regression")
+                 "session: generations of worker pairs, rounds paired by time slot, an "
+                 "interval per benchmark; exit 1 on a regression")
     parser.add_argument("baseline_python", metavar="BASELINE_PYTHON",
                         help="interpreter of the baseline side, with mnist-models importable")
     parser.add_argument("candidate_python", metavar="CANDIDATE_PYTHON",
@@ -83,8 +93,16 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
                         "its noise floor where that is larger (default: 5%%)")
     parser.add_argument("--time-budget", type=argument_type(_seconds),
                         default=DEFAULT_BUDGET, metavar="SECONDS",
-                        help="seconds of timed rounds, after the warm-up (default: "
-                        f"{DEFAULT_BUDGET:.0f}; at least 8 rounds run)")
+                        help="seconds of timed rounds, after the warm-ups, shared among the "
+                        f"generations (default: {DEFAULT_BUDGET:.0f}; at least {MIN_ROUNDS} "
+                        "rounds run per generation)")
+    parser.add_argument("--generations", type=argument_type(_generations),
+                        default=DEFAULT_GENERATIONS, metavar="N",
+                        help="fresh pairs of worker processes started in turn, each warmed up "
+                        "and timed for its share of the budget: two processes of one "
+                        "interpreter can differ for their whole life, and the interval counts "
+                        f"that (default: {DEFAULT_GENERATIONS}; more for --write-noise-floors, "
+                        "see BENCHMARKS.md)")
     parser.add_argument("--mode", choices=MODES, default="interleave",
                         help="interleave: the sides take turns, A B B A ...; duet: both at "
                         "once, one core each (default: interleave, see BENCHMARKS.md)")

@@ -23,7 +23,8 @@ def _record(run: Any, results: list[Any], args: argparse.Namespace,
             loads: dict[str, list[float]]) -> dict[str, Any]:
     """bench-ab's --json: the verdicts, every round's times, and what ran them."""
     return {
-        "mode": run.mode, "rounds": run.rounds, "setup_seconds": run.setup_seconds,
+        "mode": run.mode, "rounds": run.rounds, "generations": run.generations,
+        "generation": run.generation, "setup_seconds": run.setup_seconds,
         "timed_seconds": run.timed_seconds, "threshold": args.threshold,
         "load_average": loads,
         "sides": {side.name: {"python": side.python, "env": side.env,
@@ -64,26 +65,28 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     if args.json:
         outputs.check_file(args.json, "--json file")
     floors = _floors(args)  # a broken floors file stops the run before any worker starts
-    bench_ab_stats._bootstrap()  # and so does a missing scipy
     chosen = bench_ab.workloads(args.models, args.phases)
     loads = {"before": _loads()}
     run = bench_ab.run(args.baseline_side, args.candidate_side, chosen, mode=args.mode,
-                       budget=args.time_budget)
+                       budget=args.time_budget, generations=args.generations)
     loads["after"] = _loads()
     results = [bench_ab_stats.compare(name, *bench_ab.as_arrays(run, name, args.clock),
-                                      args.threshold, floors.get(name)) for name in run.labels]
+                                      args.threshold, floors.get(name))
+               for name in run.labels]
     print(bench_ab_stats.table(results))
     regressions = [r.label for r in results if r.verdict == "REGRESSION"]
     unresolved = sum(r.verdict == "unresolved" for r in results)
     print(f"{len(regressions)} regression(s) of {len(results)} benchmarks ({unresolved} "
           f"unresolved: too noisy to rule out the threshold), {run.rounds} "
-          f"paired rounds ({run.mode}, {args.clock} clock), {run.setup_seconds:.0f} s warm-up + "
+          f"paired rounds in {run.generations} generations ({run.mode}, {args.clock} clock), "
+          f"{run.setup_seconds:.0f} s warm-up + "
           f"{run.timed_seconds:.0f} s timed; load average {loads['before']} before, "
           f"{loads['after']} after" + (": " + ", ".join(regressions) if regressions else ""))
     if args.json:
         outputs.write_text(args.json, json.dumps(_record(run, results, args, loads)) + "\n")
     if args.write_noise_floors:
-        measured = {r.label: bench_ab_stats.noise_floor(r.low, r.high) for r in results}
+        measured = {name: bench_ab_stats.estimate(*bench_ab.as_arrays(run, name, args.clock)
+                                                  ).process_sd() for name in run.labels}
         about = bench_noise.provenance(run.machines["baseline"], loads)
         path = bench_noise.write_floors(args.write_noise_floors, measured, about)
         print(f"noise floors: {path}", file=sys.stderr)

@@ -1,13 +1,23 @@
 """bench-ab's statistics: the paired ratio, its interval, the noise floor and the verdict.
 
-Each round gives one pair (baseline, candidate) timed back to back or at once, so the pair's
-log-ratio cancels the machine's drift; what is left is close to independent from pair to pair
+Each round gives one pair (baseline, candidate) timed back to back, so the pair's log-ratio
+cancels the machine's drift; what is left is close to independent from pair to pair
 (BENCHMARKS.md measures the lag-1 autocorrelation of the raw rounds and of the log-ratios).
-The estimate is the median of the paired log-ratios, which shrugs off the shared machine's
-one-sided bursts; its interval is scipy's bootstrap of that median (the ``stats`` extra).
+What pairing cannot cancel is the offset of one pair of worker processes, which holds for
+its whole life; so the rounds are grouped by generation (:mod:`mnist_models.bench_ab`) and
+the variance has two parts (Kalibera and Jones' random-effects model):
 
-A benchmark's verdict, with T its effective threshold (the larger of the user's threshold and
-:data:`NOISE_MULTIPLE` times its noise floor):
+- within a generation, the median of its paired log-ratios, whose variance is estimated
+  from the spread of its rounds (``scipy.stats.median_abs_deviation``, robust to the shared
+  machine's one-sided bursts);
+- between generations, the offset of each pair of processes: its variance is the larger of
+  what this run's generation medians show and what the A/A calibration measured over many
+  generations (the benchmark's noise floor, :mod:`mnist_models.bench_noise`), since four
+  generations alone estimate it poorly.
+
+The estimate is the mean of the generation medians; the interval is normal, at
+:data:`CONFIDENCE`. A benchmark's verdict, with T its effective threshold (the larger of the
+user's threshold and :data:`NOISE_MULTIPLE` times its noise floor):
 
 - ``REGRESSION``: the interval lies above 1 and reaches 1 + T or beyond, so the candidate is
   slower and the slowdown may be as large as T (a slowdown of exactly T is caught whenever
@@ -20,17 +30,17 @@ A benchmark's verdict, with T its effective threshold (the larger of the user's 
 
 from __future__ import annotations
 
-import inspect
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from scipy import stats
 
 CONFIDENCE = 0.99
-BOOTSTRAP_SAMPLES = 2000
-#: The effective threshold is at least this many noise floors: an unchanged candidate's
-#: interval reached up to one floor above 1 in the A/A runs that measured it.
+#: The effective threshold is at least this many noise floors (standard deviations of the
+#: offset between two processes of the same code): a smaller slowdown is one that a user
+#: could not reproduce by starting the benchmark again.
 NOISE_MULTIPLE = 2.0
 
 
@@ -45,6 +55,7 @@ class Result:
     low: float
     high: float
     pairs: int
+    generations: int
     noise_floor: float | None
     threshold: float
     threshold_source: str  # "yours" or "noise floor"
@@ -54,25 +65,56 @@ class Result:
         return asdict(self)
 
 
-def _bootstrap() -> Any:
-    from scipy.stats import bootstrap  # imported when used: bench-ab's workers never need it
+@dataclass(frozen=True)
+class Estimate:
+    """The paired log-ratio of one benchmark: its mean over generations and the variance
+    parts of one generation's median."""
 
-    return bootstrap
+    log_ratio: float
+    within: float  # variance of a generation's median from its rounds' spread
+    medians: tuple[float, ...]  # one per generation
+
+    @property
+    def generations(self) -> int:
+        return len(self.medians)
+
+    @property
+    def between(self) -> float:
+        """The variance of the generation medians about their mean, as observed."""
+        return float(np.var(self.medians, ddof=1)) if self.generations > 1 else 0.0
+
+    def standard_error(self, process_sd: float = 0.0) -> float:
+        return math.sqrt(max(self.between, process_sd ** 2 + self.within) / self.generations)
+
+    def process_sd(self) -> float:
+        """The typical offset of one pair of processes, beyond its rounds' spread: from the
+        generations' median absolute deviation, so that one odd generation (the A/A
+        calibration saw one pair of processes 23-37% apart on five workloads at once) does
+        not set it; a run that meets such a generation sees it in :attr:`between`."""
+        spread = stats.median_abs_deviation(self.medians, scale="normal")
+        return math.sqrt(max(spread ** 2 - self.within, 0.0))
 
 
-def paired_ratio(baseline: np.ndarray, candidate: np.ndarray, *, seed: int = 0) -> tuple[
-        float, float, float]:
-    """Median of the paired ratios candidate/baseline, and its bootstrap interval."""
-    bootstrap = _bootstrap()
+def estimate(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray) -> Estimate:
     logs = np.log(np.asarray(candidate, float) / np.asarray(baseline, float))
-    rng = np.random.default_rng(seed)
-    # scipy 1.15 renamed random_state to rng; the extra allows older releases too.
-    seeding = "rng" if "rng" in inspect.signature(bootstrap).parameters else "random_state"
-    interval = bootstrap((logs,), np.median, confidence_level=CONFIDENCE,
-                         n_resamples=BOOTSTRAP_SAMPLES, method="percentile",
-                         **{seeding: rng}).confidence_interval
-    return (math.exp(float(np.median(logs))), math.exp(interval.low),
-            math.exp(interval.high))
+    generation = np.asarray(generation)
+    medians, variances = [], []
+    for number in np.unique(generation):
+        rounds = logs[generation == number]
+        medians.append(float(np.median(rounds)))
+        # The variance of a sample median, (pi / 2) sigma^2 / n for normal rounds.
+        sigma = stats.median_abs_deviation(rounds, scale="normal")
+        variances.append(math.pi / 2 * sigma ** 2 / len(rounds))
+    return Estimate(float(np.mean(medians)), float(np.mean(variances)), tuple(medians))
+
+
+def paired_ratio(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
+                 process_sd: float = 0.0) -> tuple[float, float, float]:
+    """The ratio candidate/baseline over generations, and its interval."""
+    found = estimate(baseline, candidate, generation)
+    half = stats.norm.ppf(0.5 + CONFIDENCE / 2) * found.standard_error(process_sd)
+    return (math.exp(found.log_ratio), math.exp(found.log_ratio - half),
+            math.exp(found.log_ratio + half))
 
 
 def lag1_autocorrelation(values: np.ndarray) -> float:
@@ -81,11 +123,6 @@ def lag1_autocorrelation(values: np.ndarray) -> float:
     if len(values) < 3 or np.std(values) == 0:
         return 0.0
     return float(np.corrcoef(values[:-1], values[1:])[0, 1])
-
-
-def noise_floor(low: float, high: float) -> float:
-    """How far from 1 an unchanged candidate's interval reached, as a fraction."""
-    return max(high - 1.0, 1.0 - low, 0.0)
 
 
 def effective_threshold(threshold: float, floor: float | None) -> tuple[float, str]:
@@ -102,13 +139,13 @@ def verdict(low: float, high: float, threshold: float) -> str:
     return "unresolved" if high >= 1.0 + threshold else "no change"
 
 
-def compare(name: str, baseline: np.ndarray, candidate: np.ndarray, threshold: float,
-            floor: float | None) -> Result:
-    ratio, low, high = paired_ratio(baseline, candidate)
+def compare(name: str, baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
+            threshold: float, floor: float | None) -> Result:
+    ratio, low, high = paired_ratio(baseline, candidate, generation, floor or 0.0)
     applied, source = effective_threshold(threshold, floor)
     return Result(name, float(np.median(baseline)) * 1e3, float(np.median(candidate)) * 1e3,
-                  ratio, low, high, len(baseline), floor, applied, source,
-                  verdict(low, high, applied))
+                  ratio, low, high, len(baseline), len(np.unique(generation)), floor, applied,
+                  source, verdict(low, high, applied))
 
 
 def table(results: list[Result]) -> str:

@@ -1,12 +1,13 @@
 """The measured A/A noise floors that bench-ab reads back: one JSON file, written and read here.
 
 ``mnist-models bench-ab PY PY --write-noise-floors FILE`` (the same interpreter and environment
-on both sides) records, per benchmark label, how far from 1 the unchanged candidate's interval
-reached (:func:`mnist_models.bench_ab_stats.noise_floor`), with the run's provenance: date,
+on both sides, over many generations) records, per benchmark label, the offset between two
+worker processes of the same code, as a standard deviation of the log-ratio
+(:meth:`mnist_models.bench_ab_stats.Estimate.process_sd`), with the run's provenance: date,
 command, machine, versions and load. A later bench-ab on the same kind of machine reads it
-(``--noise-floors``, by default :data:`DEFAULT_PATH` when it exists) and raises a noisy
-benchmark's threshold to a multiple of its floor. Floors are a property of a machine: record
-them again on another kind.
+(``--noise-floors``, by default :data:`DEFAULT_PATH` when it exists): its interval is at least
+as wide as that offset makes it, and a noisy benchmark's threshold is raised to a multiple of
+its floor. Floors are a property of a machine: record them again on another kind.
 """
 
 from __future__ import annotations

@@ -25,8 +25,8 @@ from mnist_models.training import compile_model
 #: about the same median; one inter-op thread runs independent ops in a fixed order.
 #: ``MNIST_MODELS_INTRA_OP`` overrides the first for machines with more cores.
 BENCH_THREADS = (int(os.environ.get("MNIST_MODELS_INTRA_OP", "1")), 1)
-#: Extra work per timed call, as a fraction of the call (0.5: one more call every second
-#: one): the deliberately slowed variant that the end-to-end test of ``bench-compare`` must
+#: Extra work per timed call, as a fraction of the call (0.5: half its CPU time again): the
+#: deliberately slowed variant that bench-compare's and bench-ab's end-to-end tests must
 #: catch. Unset means none.
 SLOWDOWN_ENV = "MNIST_MODELS_BENCH_EXTRA_WORK"
 INFER_BATCHES = (1, 1024)
@@ -71,48 +71,46 @@ def slowdown_fraction() -> Fraction:
 
 
 def with_slowdown(call: Callable[[], object], fraction: Fraction) -> Callable[[], object]:
-    """``call``, repeated on a ``fraction`` of its invocations: ``fraction`` more of the same work.
+    """``call``, then ``fraction`` of the CPU time it just took spent again on this thread.
 
-    Repeating the real call, not sleeping, keeps the slowdown proportional when the machine is
-    loaded: under tox's parallel environments a step took several times longer and a fixed
-    50% sleep, sized on an idle machine, shrank to under 30% of it. A Python busy loop is no
-    better: on two cores it fights TensorFlow's spinning worker threads. The debt is counted
-    exactly, so any ``fraction.denominator`` consecutive calls do exactly ``fraction.numerator``
-    extra ones, whatever came before.
+    Every call is slowed by the same fraction, so a round of one 300 ms call is as slow as a
+    round of forty 2 ms ones. Repeating every twentieth call (the variant's first form) made a
+    +5% round either +0% or +100% unless it held whole 20-call periods, which cut a heavy
+    workload's rounds to 6 s each and bench-ab's pairs to 8 in its budget. The extra time is
+    busy CPU, measured on the CPU clock against the call's own CPU time, not a sleep: it
+    stretches with the load as the call does (a fixed sleep, sized on an idle machine, shrank
+    to under 30% of a loaded step), and bench-ab's CPU clock counts it.
     """
     if fraction <= 0:
         return call
-    debt = Fraction(0)
+    share = float(fraction)
 
     def slowed() -> object:
-        nonlocal debt
+        started = time.process_time()
         result = call()
-        debt += fraction
-        while debt >= 1:
-            call()
-            debt -= 1
+        until = time.thread_time() + share * (time.process_time() - started)
+        while time.thread_time() < until:
+            pass
         return result
 
     return slowed
 
 
-def iterations_per_round(seconds_per_call: float, fraction: Fraction = Fraction(0)) -> int:
-    """Calls per timed round: about ``ROUND_SECONDS`` of work, in whole slowdown periods.
-
-    With a slowdown of 1/2, a round of 3 calls holds one or two extra calls by turns, a 17%
-    swing between rounds that drowns the signal; a round of 4 always holds two.
-    """
-    period = fraction.denominator
-    wanted = max(1, round(ROUND_SECONDS / seconds_per_call))
-    return max(period, period * round(wanted / period))
+def iterations_per_round(seconds_per_call: float) -> int:
+    """Calls per timed round: about ``ROUND_SECONDS`` of work, at least one."""
+    return max(1, round(ROUND_SECONDS / seconds_per_call))
 
 
 def _warm(workload: Workload) -> Workload:
-    for _ in range(WARMUP_CALLS):
-        workload.call()  # traces and compiles outside the timed rounds
-    fraction = slowdown_fraction()
-    workload.call = with_slowdown(workload.call, fraction)
-    workload.iterations = iterations_per_round(median_seconds(workload.call, 5), fraction)
+    for _ in range(WARMUP_CALLS):  # traces and compiles outside the timed rounds
+        started = time.perf_counter()
+        workload.call()
+        last = time.perf_counter() - started
+    workload.call = with_slowdown(workload.call, slowdown_fraction())
+    # A call longer than a round is a round alone; timing it five more times would only cost
+    # bench-ab's warm-up of every generation a second or two per heavy workload.
+    workload.iterations = 1 if last > ROUND_SECONDS else iterations_per_round(
+        median_seconds(workload.call, 5))
     return workload
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -128,25 +130,35 @@ def test_cli_exit_codes(tmp_path, capsys):
     assert parse_threshold("30%") == pytest.approx(0.3)
 
 
-@pytest.mark.parametrize("fraction", [Fraction(1, 2), Fraction(1, 5), Fraction(3, 10)])
-@pytest.mark.parametrize("seconds_per_call", [0.003, 0.017, 0.2])
-def test_slowed_variant_does_the_same_extra_work_every_round(fraction, seconds_per_call):
-    calls = 0
-
+def _cpu_work(seconds: float) -> Callable[[], None]:
     def call() -> None:
-        nonlocal calls
-        calls += 1
+        until = time.thread_time() + seconds
+        while time.thread_time() < until:
+            pass
 
+    return call
+
+
+@pytest.mark.parametrize("fraction", [Fraction(1, 20), Fraction(1, 5), Fraction(1, 2)])
+@pytest.mark.parametrize("seconds_per_call", [0.002, 0.02])
+def test_slowed_variant_slows_every_call_by_its_fraction(fraction, seconds_per_call):
+    """Each call, alone, costs (1 + fraction) times the CPU time: a round of any length holds
+    the same slowdown. The smallest break caught: the extra work skipped (ratio 1) or doubled
+    (1 + 2 * fraction), both more than 0.03 away at +5%."""
+    call = _cpu_work(seconds_per_call)
     slowed = with_slowdown(call, fraction)
-    iterations = iterations_per_round(seconds_per_call, fraction)
-    slowed()  # rounds start at any phase of the debt: the warm-up calls leave one
-    per_round = []
-    for _ in range(4):
-        before = calls
-        for _ in range(iterations):
-            slowed()
-        per_round.append(calls - before)
-    assert per_round == [iterations * (1 + fraction)] * 4
+    ratios = []
+    for _ in range(15):
+        started = time.process_time()
+        slowed()
+        ratios.append((time.process_time() - started) / seconds_per_call)
+    assert float(np.median(ratios)) == pytest.approx(1 + fraction, abs=0.02)
+    assert with_slowdown(call, Fraction(0)) is call
+
+
+def test_a_round_is_about_100_ms_of_calls():
+    assert iterations_per_round(0.002) == 50
+    assert iterations_per_round(0.3) == 1
 
 
 @pytest.mark.parametrize(("text", "expected"), [("", 0), ("0.5", Fraction(1, 2)),
