@@ -118,9 +118,11 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
     parser.add_argument("--json", metavar="OUT",
                         help="also write the verdicts and every round's times as JSON")
     parser.add_argument("--noise-floors", metavar="FILE",
-                        help="A/A noise floors to read ('none' for none) (default: "
+                        help="A/A noise floors to read ('none' for none): they widen the "
+                        "interval and raise the threshold (default: "
                         "calibration/bench-noise.json if it exists here)")
     parser.add_argument("--write-noise-floors", metavar="FILE",
-                        help="an A/A run (same interpreter and environment on both sides): "
-                        "record each benchmark's noise floor in FILE")
+                        help="an A/A run (same interpreter and environment on both sides, "
+                        "--generations 6 or more): record each benchmark's noise floor, the "
+                        "typical offset between two worker processes, in FILE")
     parser.set_defaults(func=lambda args: bench_ab_command.cmd_bench_ab(sides(args)))

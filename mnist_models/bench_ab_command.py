@@ -47,9 +47,17 @@ def _floors(args: argparse.Namespace) -> dict[str, float]:
     return bench_noise.default_floors()
 
 
-def _check_same_sides(args: argparse.Namespace) -> None:
+#: A noise floor is a spread over generations: fewer than this leave it a guess.
+MIN_FLOOR_GENERATIONS = 6
+
+
+def _check_noise_run(args: argparse.Namespace) -> None:
     from mnist_models.bench_ab import ABError
 
+    if args.generations < MIN_FLOOR_GENERATIONS:
+        raise ABError(f"--write-noise-floors: expected --generations {MIN_FLOOR_GENERATIONS} "
+                      f"or more to measure the offset between processes, got "
+                      f"{args.generations}")
     base, cand = args.baseline_side, args.candidate_side
     if (os.path.realpath(base.python), base.env) != (os.path.realpath(cand.python), cand.env):
         raise ABError("--write-noise-floors: expected the same interpreter and environment on "
@@ -60,7 +68,7 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     from mnist_models import bench_ab, bench_ab_stats, bench_noise
 
     if args.write_noise_floors:
-        _check_same_sides(args)
+        _check_noise_run(args)
         outputs.check_file(args.write_noise_floors, "--write-noise-floors file")
     if args.json:
         outputs.check_file(args.json, "--json file")

@@ -9,8 +9,9 @@ imported and the protocol writes to a private copy of the original stdout.
 - ``{"op": "setup", "workloads": [[model, phase, batch_size], ...]}``: build, compile and warm
   up each workload once (:mod:`mnist_models.benchmarking`, as the pytest-benchmark suite
   does); answers ``{"workloads": [...identity of each...], "machine": {...}}``;
-- ``{"op": "time", "index": i, "cpu": c}``: one timed round of workload ``i``, on CPU ``c``
-  alone if given (duet runs: every thread of the process is pinned there first); answers
+- ``{"op": "time", "index": i, "cpu": c, "iterations": n}``: one timed round of workload
+  ``i``, on CPU ``c`` alone if given (every thread of the process is pinned there first), of
+  ``n`` calls if given (studies; else the workload's own count); answers
   ``{"seconds": per-call wall-clock seconds, "cpu_seconds": per-call CPU seconds}``;
 - end of input: exit 0. Any failure answers ``{"error": "..."}`` and exits 1.
 """
@@ -66,9 +67,9 @@ def _pin(cpu: int) -> None:
             os.sched_setaffinity(int(thread), {cpu})
 
 
-def _time(workload: Any) -> dict[str, float]:
+def _time(workload: Any, iterations: int | None = None) -> dict[str, float]:
     """Per-call wall-clock and CPU seconds (all of this process's threads) of one round."""
-    call, iterations = workload.call, workload.iterations
+    call, iterations = workload.call, iterations or workload.iterations
     started, cpu_started = time.perf_counter(), time.process_time()
     for _ in range(iterations):
         call()
@@ -94,7 +95,7 @@ def serve(requests: IO[str], answers: IO[str]) -> int:
             elif request["op"] == "time":
                 if request.get("cpu") is not None:
                     _pin(request["cpu"])
-                answer = _time(workloads[request["index"]])
+                answer = _time(workloads[request["index"]], request.get("iterations"))
             else:
                 raise ValueError(f"unknown request {request['op']!r}")
         except Exception as error:  # reported to the parent, which owns the user's message
