@@ -76,8 +76,9 @@ def bench_compare_part(folder: Path, threshold: float) -> dict:
 def ab_run(folder: Path, number: int, extra: float, noise: str) -> dict:
     """One ``mnist-models bench-ab`` run as a user runs it; its verdicts and timings."""
     out = folder / f"ab-{number}.json"
-    command = [sys.executable, "-m", "mnist_models.cli", "bench-ab", sys.executable,
-               sys.executable, "--noise-floors", noise, "--json", str(out)]
+    command = [sys.executable, "-c", "import sys; from mnist_models.cli import main; "
+               "sys.exit(main(sys.argv[1:]))", "bench-ab", sys.executable, sys.executable,
+               "--noise-floors", noise, "--json", str(out)]
     for side in ("baseline", "candidate"):
         command += [f"--{side}-env", f"PYTHONPATH={ROOT}"]
     command += ["--candidate-env", f"MNIST_MODELS_BENCH_EXTRA_WORK={extra}"]
@@ -85,7 +86,7 @@ def ab_run(folder: Path, number: int, extra: float, noise: str) -> dict:
     finished = subprocess.run(command, cwd=ROOT, env=_environment(), capture_output=True,
                               text=True)
     wall = time.perf_counter() - started
-    if finished.returncode not in (0, 1):
+    if finished.returncode not in (0, 1) or not out.exists():
         raise RuntimeError(f"bench-ab exited {finished.returncode}: {finished.stderr[-2000:]}")
     record = json.loads(out.read_text())
     return {"extra_work": extra, "exit": finished.returncode, "wall_seconds": wall,
@@ -144,6 +145,9 @@ def main() -> None:
     parser.add_argument("--table", action="store_true",
                         help="print BENCHMARKS.md's table from --out, an earlier result")
     parser.add_argument("--threshold", type=float, default=0.05)
+    parser.add_argument("--bench-compare-from", metavar="JSON",
+                        help="part 1's result line from an earlier run of this study, "
+                        "instead of running it again")
     args = parser.parse_args()
     if args.generations:
         print(generations_table(json.loads(Path(args.generations).read_text())))
@@ -156,7 +160,10 @@ def main() -> None:
     record = {"argv": sys.argv, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "noise": noise, "threshold": args.threshold}
     with tempfile.TemporaryDirectory() as folder:
-        record["bench_compare"] = bench_compare_part(Path(folder), args.threshold)
+        if args.bench_compare_from:
+            record["bench_compare"] = json.loads(Path(args.bench_compare_from).read_text())
+        else:
+            record["bench_compare"] = bench_compare_part(Path(folder), args.threshold)
         print(json.dumps(record["bench_compare"]), flush=True)
         record["bench_ab"] = []
         for number, extra in enumerate(AB_RUNS):
