@@ -93,8 +93,9 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     if args.json:
         outputs.write_text(args.json, json.dumps(_record(run, results, args, loads)) + "\n")
     if args.write_noise_floors:
-        measured = {name: bench_ab_stats.estimate(*bench_ab.as_arrays(run, name, args.clock)
-                                                  ).process_sd() for name in run.labels}
+        measured = {name: bench_ab_stats.estimate(*bench_ab.as_arrays(run, name, args.clock),
+                                                  set_aside=False).process_sd()
+                    for name in run.labels}
         about = bench_noise.provenance(run.machines["baseline"], loads)
         path = bench_noise.write_floors(args.write_noise_floors, measured, about)
         print(f"noise floors: {path}", file=sys.stderr)

@@ -56,6 +56,7 @@ class Result:
     high: float
     pairs: int
     generations: int
+    set_aside: int
     noise_floor: float | None
     threshold: float
     threshold_source: str  # "yours" or "noise floor"
@@ -65,14 +66,23 @@ class Result:
         return asdict(self)
 
 
+#: A generation whose median lies this many standard errors from the others' mean is set
+#: aside, one at most and only among four or more: a pair of processes that the A/A runs
+#: saw 11-45% apart on the memory-heavy workloads, about one generation in six
+#: (BENCHMARKS.md), which would otherwise leave every heavy benchmark of the run unresolved.
+ODD_GENERATION_Z = float(stats.norm.ppf(1 - 0.001 / 2))
+MIN_GENERATIONS_TO_SET_ASIDE = 4
+
+
 @dataclass(frozen=True)
 class Estimate:
-    """The paired log-ratio of one benchmark: its mean over generations and the variance
-    parts of one generation's median."""
+    """The paired log-ratio of one benchmark: its mean over the generations kept and the
+    variance parts of one generation's median."""
 
     log_ratio: float
     within: float  # variance of a generation's median from its rounds' spread
-    medians: tuple[float, ...]  # one per generation
+    medians: tuple[float, ...]  # one per generation kept
+    set_aside: int = 0  # generations set aside as odd
 
     @property
     def generations(self) -> int:
@@ -88,14 +98,28 @@ class Estimate:
 
     def process_sd(self) -> float:
         """The typical offset of one pair of processes, beyond its rounds' spread: from the
-        generations' median absolute deviation, so that one odd generation (the A/A
-        calibration saw one pair of processes 23-37% apart on five workloads at once) does
-        not set it; a run that meets such a generation sees it in :attr:`between`."""
+        generations' median absolute deviation, so that an odd generation does not set it."""
         spread = stats.median_abs_deviation(self.medians, scale="normal")
         return math.sqrt(max(spread ** 2 - self.within, 0.0))
 
 
-def estimate(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray) -> Estimate:
+def _odd_generation(medians: list[float], variances: list[float], floor: float) -> int | None:
+    """The one generation far from the others' mean, if any (:data:`ODD_GENERATION_Z`),
+    against the pooled spread of all generations' rounds (one generation's eight rounds
+    estimate theirs too roughly: that set aside one normal generation in twenty)."""
+    count = len(medians)
+    if count < MIN_GENERATIONS_TO_SET_ASIDE:
+        return None
+    one = floor ** 2 + float(np.mean(variances))  # the variance of one generation's median
+    spread = math.sqrt(one * (1 + 1 / (count - 1)))
+    scores = [abs(medians[index] - np.mean(medians[:index] + medians[index + 1:])) / spread
+              for index in range(count)]
+    worst = int(np.argmax(scores))
+    return worst if scores[worst] > ODD_GENERATION_Z else None
+
+
+def estimate(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
+             floor: float = 0.0, *, set_aside: bool = True) -> Estimate:
     logs = np.log(np.asarray(candidate, float) / np.asarray(baseline, float))
     generation = np.asarray(generation)
     medians, variances = [], []
@@ -105,24 +129,21 @@ def estimate(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray
         # The variance of a sample median, (pi / 2) sigma^2 / n for normal rounds.
         sigma = stats.median_abs_deviation(rounds, scale="normal")
         variances.append(math.pi / 2 * sigma ** 2 / len(rounds))
-    return Estimate(float(np.mean(medians)), float(np.mean(variances)), tuple(medians))
+    odd = _odd_generation(medians, variances, floor) if set_aside else None
+    if odd is not None:
+        del medians[odd], variances[odd]
+    return Estimate(float(np.mean(medians)), float(np.mean(variances)), tuple(medians),
+                    int(odd is not None))
 
 
 def paired_ratio(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
-                 process_sd: float = 0.0) -> tuple[float, float, float]:
-    """The ratio candidate/baseline over generations, and its interval."""
-    found = estimate(baseline, candidate, generation)
+                 process_sd: float = 0.0) -> tuple[float, float, float, int]:
+    """The ratio candidate/baseline over generations, its interval, and how many
+    generations were set aside."""
+    found = estimate(baseline, candidate, generation, process_sd)
     half = stats.norm.ppf(0.5 + CONFIDENCE / 2) * found.standard_error(process_sd)
     return (math.exp(found.log_ratio), math.exp(found.log_ratio - half),
-            math.exp(found.log_ratio + half))
-
-
-def lag1_autocorrelation(values: np.ndarray) -> float:
-    """Lag-1 autocorrelation of a series (what the docs argue the bootstrap from)."""
-    values = np.asarray(values, float)
-    if len(values) < 3 or np.std(values) == 0:
-        return 0.0
-    return float(np.corrcoef(values[:-1], values[1:])[0, 1])
+            math.exp(found.log_ratio + half), found.set_aside)
 
 
 def effective_threshold(threshold: float, floor: float | None) -> tuple[float, str]:
@@ -141,11 +162,11 @@ def verdict(low: float, high: float, threshold: float) -> str:
 
 def compare(name: str, baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
             threshold: float, floor: float | None) -> Result:
-    ratio, low, high = paired_ratio(baseline, candidate, generation, floor or 0.0)
+    ratio, low, high, set_aside = paired_ratio(baseline, candidate, generation, floor or 0.0)
     applied, source = effective_threshold(threshold, floor)
     return Result(name, float(np.median(baseline)) * 1e3, float(np.median(candidate)) * 1e3,
-                  ratio, low, high, len(baseline), len(np.unique(generation)), floor, applied,
-                  source, verdict(low, high, applied))
+                  ratio, low, high, len(baseline), len(np.unique(generation)), set_aside, floor,
+                  applied, source, verdict(low, high, applied))
 
 
 def table(results: list[Result]) -> str:
@@ -153,7 +174,9 @@ def table(results: list[Result]) -> str:
 
     rows = [[r.label, f"{r.baseline_ms:.3f}", f"{r.candidate_ms:.3f}", f"{r.ratio:.3f}",
              f"{r.low:.3f}-{r.high:.3f}",
+             f"{r.generations - r.set_aside} of {r.generations}",
              "-" if r.noise_floor is None else f"{r.noise_floor:.1%}",
              f"{r.threshold:.1%} ({r.threshold_source})", r.verdict] for r in results]
     return aligned(["benchmark", "baseline ms", "candidate ms", "ratio",
-                    f"{CONFIDENCE:.0%} interval", "noise floor", "threshold", "verdict"], rows)
+                    f"{CONFIDENCE:.0%} interval", "generations", "noise floor", "threshold",
+                    "verdict"], rows)

@@ -77,7 +77,7 @@ def with_slowdown(call: Callable[[], object], fraction: Fraction) -> Callable[[]
     round of forty 2 ms ones. Repeating every twentieth call (the variant's first form) made a
     +5% round either +0% or +100% unless it held whole 20-call periods, which cut a heavy
     workload's rounds to 6 s each and bench-ab's pairs to 8 in its budget. The extra time is
-    busy CPU, measured on the CPU clock against the call's own CPU time, not a sleep: it
+    busy CPU, measured on the process's CPU clock against the call's own, not a sleep: it
     stretches with the load as the call does (a fixed sleep, sized on an idle machine, shrank
     to under 30% of a loaded step), and bench-ab's CPU clock counts it.
     """
@@ -88,8 +88,10 @@ def with_slowdown(call: Callable[[], object], fraction: Fraction) -> Callable[[]
     def slowed() -> object:
         started = time.process_time()
         result = call()
-        until = time.thread_time() + share * (time.process_time() - started)
-        while time.thread_time() < until:
+        # Up to the process's CPU clock, not this thread's: TensorFlow's pool threads spin on
+        # after a call, and counting only this thread overshot a +5% variant to +7-10%.
+        until = time.process_time() + share * (time.process_time() - started)
+        while time.process_time() < until:
             pass
         return result
 
