@@ -21,21 +21,18 @@ unit that repeats (Kalibera and Jones: repeat at the level where the noise is).
 
 from __future__ import annotations
 
-import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from mnist_models.bench_files import label
 from mnist_models.bench_worker import PHASES
+from mnist_models.bench_worker_client import ABError, Side, Worker, check_side
 from mnist_models.spec import ModelSpec
 
 MODES = ("interleave", "duet")
@@ -48,19 +45,6 @@ MIN_ROUNDS = 3
 #: both sides as the rest (allocations and caches still settling after the warm-up calls).
 WARMUP_ROUNDS = 1
 DEFAULT_GENERATIONS = 4
-
-
-class ABError(ValueError):
-    """Bad input to bench-ab: an interpreter, its environment or its workloads."""
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of the comparison: an interpreter and the environment its worker runs with."""
-
-    name: str  # "baseline" or "candidate"
-    python: str
-    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -95,70 +79,6 @@ def workloads(specs: Sequence[ModelSpec], phases: Sequence[str]) -> list[tuple[s
     return chosen
 
 
-def check_side(side: Side) -> Side:
-    """The side with its interpreter as an absolute path, found and executable, before any
-    worker starts. (Absolute, not resolved: a venv's python is a link that must stay one.)"""
-    found = shutil.which(side.python)
-    if found is None or not os.access(found, os.X_OK):
-        raise ABError(f"{side.name} interpreter {side.python!r}: not found or not executable; "
-                      "expected a Python interpreter with mnist-models installed")
-    return replace(side, python=os.path.abspath(found))
-
-
-class Worker:
-    """A running ``python -m mnist_models.bench_worker`` of one side."""
-
-    def __init__(self, side: Side) -> None:
-        self.side = side
-        # The worker's stderr, for an error message; closed by close().
-        self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115
-        # Started in "/": ``-m`` puts the working directory first on sys.path, and a checkout
-        # there would shadow the package installed in the side's interpreter.
-        self.process = subprocess.Popen(
-            [side.python, "-m", "mnist_models.bench_worker"], env={**os.environ, **side.env},
-            cwd="/",
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
-            bufsize=1)
-
-    def send(self, request: dict[str, Any]) -> None:
-        try:
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
-        except BrokenPipeError:
-            raise self._failed("") from None
-
-    def receive(self) -> dict[str, Any]:
-        line = self.process.stdout.readline()
-        answer = json.loads(line) if line.strip() else {}
-        if "error" in answer or not answer:
-            raise self._failed(answer.get("error", ""))
-        return answer
-
-    def _failed(self, error: str) -> ABError:
-        self.kill()
-        self.log.seek(0)
-        lines = [line for line in self.log.read().splitlines() if line.strip()]
-        why = error or (lines[-1] if lines else f"exit code {self.process.returncode}")
-        return ABError(f"{self.side.name} interpreter {self.side.python}: its worker failed: "
-                       f"{why}; expected mnist-models importable there (PYTHONPATH through "
-                       f"--{self.side.name}-env) and the workloads it was asked for")
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
-
-    def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.stdin.close()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-
-
 def _progress(message: str) -> None:
     print(f"bench-ab: {message}", file=sys.stderr, flush=True)
 
@@ -189,12 +109,27 @@ def _round(workers: list[Worker], index: int, number: int, mode: str) -> dict[st
     return answers
 
 
+def _empty_times(labels: list[str]) -> dict[str, dict[str, dict[str, list[float]]]]:
+    return {clock: {side: {name: [] for name in labels} for side in ("baseline", "candidate")}
+            for clock in CLOCKS}
+
+
+@dataclass
+class _Generation:
+    """What one pair of workers measured."""
+
+    times: dict[str, dict[str, dict[str, list[float]]]]
+    rounds: int
+    machines: dict[str, dict[str, Any]]
+    setup_seconds: float
+    timed_seconds: float
+
+
 def _generation(sides: tuple[Side, Side], chosen: list[tuple[str, str, int]], mode: str,
-                budget: float, times: dict, generation: list[int], number: int,
-                progress: Callable[[str], None]) -> tuple[dict[str, Any], float, float]:
-    """Start a fresh pair of workers, warm up, time rounds for ``budget`` seconds into
-    ``times``; (machines, setup seconds, timed seconds)."""
+                budget: float) -> _Generation:
+    """Start a fresh pair of workers, warm up, and time rounds for ``budget`` seconds."""
     labels = [label(*workload) for workload in chosen]
+    times = _empty_times(labels)
     started = time.perf_counter()
     workers = [Worker(side) for side in sides]
     try:
@@ -211,7 +146,6 @@ def _generation(sides: tuple[Side, Side], chosen: list[tuple[str, str, int]], mo
                 for side, answer in _round(workers, index, rounds, mode).items():
                     for clock, key in CLOCKS.items():
                         times[clock][side][name].append(answer[key])
-            generation.append(number)
             rounds += 1
             now = time.perf_counter()
             if rounds >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
@@ -223,10 +157,8 @@ def _generation(sides: tuple[Side, Side], chosen: list[tuple[str, str, int]], mo
     finally:
         for worker in workers:
             worker.close()
-    timed = time.perf_counter() - timing_started
-    progress(f"generation {number + 1}: {setup_seconds:.0f} s warm-up, {rounds} rounds in "
-             f"{timed:.0f} s")
-    return machines, setup_seconds, timed
+    return _Generation(times, rounds, machines, setup_seconds,
+                       time.perf_counter() - timing_started)
 
 
 def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
@@ -239,19 +171,24 @@ def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
     if mode == "duet" and len(os.sched_getaffinity(0)) < 2:
         raise ABError("--mode duet: expected at least 2 CPUs to pin the sides to")
     labels = [label(*workload) for workload in chosen]
-    times = {clock: {side: {name: [] for name in labels}
-                     for side in ("baseline", "candidate")} for clock in CLOCKS}
+    times = _empty_times(labels)
     generation: list[int] = []
     setup_seconds = timed_seconds = 0.0
     progress(f"{generations} generations of worker pairs, {len(chosen)} workloads, "
              f"{budget:.0f} s of rounds ({mode})")
     for number in range(generations):
-        machines, setup, timed = _generation(
-            (baseline, candidate), chosen, mode, budget / generations, times, generation,
-            number, progress)
-        setup_seconds += setup
-        timed_seconds += timed
-    return ABRun(labels, times, generation, machines, mode, setup_seconds, timed_seconds)
+        measured = _generation((baseline, candidate), chosen, mode, budget / generations)
+        for clock, sides in measured.times.items():
+            for side, by_label in sides.items():
+                for name, rounds in by_label.items():
+                    times[clock][side][name].extend(rounds)
+        generation.extend([number] * measured.rounds)
+        setup_seconds += measured.setup_seconds
+        timed_seconds += measured.timed_seconds
+        progress(f"generation {number + 1}: {measured.setup_seconds:.0f} s warm-up, "
+                 f"{measured.rounds} rounds in {measured.timed_seconds:.0f} s")
+    return ABRun(labels, times, generation, measured.machines, mode, setup_seconds,
+                 timed_seconds)
 
 
 def as_arrays(run_: ABRun, name: str, clock: str = "wall") -> tuple[

@@ -10,8 +10,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from mnist_models.bench_ab import CLOCKS, DEFAULT_GENERATIONS, MIN_ROUNDS, MODES, Side
+from mnist_models.bench_ab import CLOCKS, DEFAULT_GENERATIONS, MIN_ROUNDS, MODES
 from mnist_models.bench_worker import PHASES
+from mnist_models.bench_worker_client import Side
 
 DEFAULT_BUDGET = 180.0
 

@@ -52,7 +52,7 @@ MIN_FLOOR_GENERATIONS = 6
 
 
 def _check_noise_run(args: argparse.Namespace) -> None:
-    from mnist_models.bench_ab import ABError
+    from mnist_models.bench_worker_client import ABError
 
     if args.generations < MIN_FLOOR_GENERATIONS:
         raise ABError(f"--write-noise-floors: expected --generations {MIN_FLOOR_GENERATIONS} "

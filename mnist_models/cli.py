@@ -47,8 +47,8 @@ def _check_outputs(args: argparse.Namespace) -> None:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors that mean bad input (a file, data, an argument met at run time), not a bug."""
-    from mnist_models.bench_ab import ABError
     from mnist_models.bench_files import BaselineError
+    from mnist_models.bench_worker_client import ABError
     from mnist_models.convergence import ConvergenceFileError
     from mnist_models.data import DataError
     from mnist_models.gate_power import PowerFileError

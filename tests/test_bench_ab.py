@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_models import bench_ab, bench_ab_stats, bench_noise
+from mnist_models import bench_ab, bench_ab_stats, bench_noise, bench_worker_client
 from mnist_models.bench_compare import compare, ratio_interval
 from mnist_models.cli import main
 
@@ -144,7 +144,7 @@ def test_noise_floors_round_trip_and_keep_other_labels(tmp_path):
 
 class FakeWorker:
     def __init__(self, name: str, workloads: list) -> None:
-        self.side = bench_ab.Side(name, "python")
+        self.side = bench_worker_client.Side(name, "python")
         self.answer = {"workloads": workloads, "machine": {}}
 
     def send(self, request: dict) -> None:
@@ -158,7 +158,7 @@ def test_sides_whose_workloads_differ_are_refused():
     same = [{"model": "lenet5", "phase": "train", "batch_size": 100, "params": 61706}]
     other = [{**same[0], "params": 61000}]
     bench_ab._setup([FakeWorker("baseline", same), FakeWorker("candidate", same)], [])
-    with pytest.raises(bench_ab.ABError, match=r"workloads differ.*61000"):
+    with pytest.raises(bench_worker_client.ABError, match=r"workloads differ.*61000"):
         bench_ab._setup([FakeWorker("baseline", same), FakeWorker("candidate", other)], [])
 
 
@@ -245,7 +245,12 @@ def test_benchmarks_md_holds_the_measured_rates():
     study = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(study)
     record = json.loads((ROOT / "calibration" / "bench-ab-study.json").read_text())
-    assert study.rates_table(record) in (ROOT / "BENCHMARKS.md").read_text()
+    benchmarks_md = (ROOT / "BENCHMARKS.md").read_text()
+    assert study.rates_table(record) in benchmarks_md
+    # and the per-generation table of the A/A run that set the committed noise floors:
+    # python benchmarks/studies/ab_rates.py --generations calibration/bench-noise-run.json
+    floors_run = json.loads((ROOT / "calibration" / "bench-noise-run.json").read_text())
+    assert study.generations_table(floors_run) in benchmarks_md
 
 
 def test_the_worker_times_the_calls_it_is_asked_for(monkeypatch):

@@ -129,7 +129,8 @@ def generations_table(record: dict, clock: str = "cpu") -> str:
     for result in record["results"]:
         rounds = result["rounds"][clock]
         found = bench_ab_stats.estimate(np.asarray(rounds["baseline"]),
-                                        np.asarray(rounds["candidate"]), generation)
+                                        np.asarray(rounds["candidate"]), generation,
+                                        set_aside=False)
         medians = " ".join(f"{100 * median:+.0f}" for median in found.medians)
         lines.append(f"| {result['label']} | {medians} | {100 * found.within ** 0.5:.1f} "
                      f"| {100 * found.process_sd():.1f} |")
@@ -148,12 +149,22 @@ def main() -> None:
     parser.add_argument("--bench-compare-from", metavar="JSON",
                         help="part 1's result line from an earlier run of this study, "
                         "instead of running it again")
+    parser.add_argument("--rerun-bench-compare", action="store_true",
+                        help="run part 1 again and replace it in --out's record")
     args = parser.parse_args()
     if args.generations:
         print(generations_table(json.loads(Path(args.generations).read_text())))
         return
     if args.table:
         print(rates_table(json.loads(Path(args.out).read_text())))
+        return
+    if args.rerun_bench_compare:
+        record = json.loads(Path(args.out).read_text())
+        with tempfile.TemporaryDirectory() as folder:
+            record["bench_compare"] = bench_compare_part(Path(folder), args.threshold)
+        record["bench_compare"]["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        outputs.write_text(args.out, json.dumps(record, indent=1) + "\n")
+        print(rates_table(record))
         return
     outputs.check_file(args.out, "--out")
     noise = str(Path(args.noise).resolve())

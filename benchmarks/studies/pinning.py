@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_models import bench_ab
+from mnist_models import bench_worker_client
 
 WORKLOADS = [("cnn_32_64", "train", 128), ("cnn_32_64", "infer", 1024), ("lenet5", "infer", 1),
              ("mlp_100", "train", 64), ("mlp_25_25", "infer", 1024), ("lenet5_bn", "train", 64),
@@ -29,7 +29,7 @@ CLOCKS = ("seconds", "cpu_seconds")
 
 
 def measure(pin: int | None, round_seconds: float, budget: float) -> dict:
-    workers = [bench_ab.Worker(bench_ab.Side(name, sys.executable))
+    workers = [bench_worker_client.Worker(bench_worker_client.Side(name, sys.executable))
                for name in ("baseline", "candidate")]
     for worker in workers:
         worker.send({"op": "setup", "workloads": WORKLOADS})
