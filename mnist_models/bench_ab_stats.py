@@ -67,9 +67,9 @@ class Result:
 
 
 #: A generation whose median lies this many standard errors from the others' mean is set
-#: aside, one at most and only among four or more: a pair of processes that the A/A runs
-#: saw 11-45% apart on the memory-heavy workloads, about one generation in six
-#: (BENCHMARKS.md), which would otherwise leave every heavy benchmark of the run unresolved.
+#: aside, one at most and only among four or more: a pair of processes 11-45% apart on the
+#: memory-heavy workloads, as in 2 of the calibration run's 10 generations and 2 of the
+#: study's 36 (BENCHMARKS.md), would otherwise leave every heavy benchmark unresolved.
 ODD_GENERATION_Z = float(stats.norm.ppf(1 - 0.001 / 2))
 MIN_GENERATIONS_TO_SET_ASIDE = 4
 

@@ -277,7 +277,7 @@ def _with_odd_generation(rng, slowdown: float, odd: float) -> tuple:
 
 def test_one_odd_generation_is_set_aside_and_the_rest_still_decide():
     """One pair of processes 30% apart on a workload (as the A/A runs met in about one
-    generation in six): set aside, a +5% slowdown is still caught (44 of 50 measured) and
+    generation in ten): set aside, a +5% slowdown is still caught (44 of 50 measured) and
     unchanged code stays quiet; kept (the break), the same +5% is lost (0 of 50)."""
     rng = np.random.default_rng(12)
     caught = kept_caught = quiet = 0
