@@ -33,16 +33,6 @@ def _specs(text: str) -> list[Any]:
     return [get_spec(name.strip()) for name in text.split(",")]  # resolved once, here
 
 
-def _generations(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise ValueError(f"expected a whole number of generations, got {text!r}") from None
-    if number < 1:
-        raise ValueError(f"expected at least 1 generation, got {text!r}")
-    return number
-
-
 def _phases(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",")]
     for name in names:
@@ -71,6 +61,7 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
                  threshold: Callable[[str], float]) -> None:
     """Register ``bench-ab`` on the subcommands ``sub``."""
     from mnist_models import bench_ab_command
+    from mnist_models.cli_parser import positive_int
     from mnist_models.registry import list_models
 
     parser = add(sub, "bench-ab", "compare two Python environments side by side in one "
@@ -97,7 +88,7 @@ def add_bench_ab(sub: Any, add: Callable[..., argparse.ArgumentParser],
                         help="seconds of timed rounds, after the warm-ups, shared among the "
                         f"generations (default: {DEFAULT_BUDGET:.0f}; at least {MIN_ROUNDS} "
                         "rounds run per generation)")
-    parser.add_argument("--generations", type=argument_type(_generations),
+    parser.add_argument("--generations", type=positive_int,
                         default=DEFAULT_GENERATIONS, metavar="N",
                         help="fresh pairs of worker processes started in turn, each warmed up "
                         "and timed for its share of the budget: two processes of one "
