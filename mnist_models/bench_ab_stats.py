@@ -96,6 +96,12 @@ class Estimate:
     def standard_error(self, process_sd: float = 0.0) -> float:
         return math.sqrt(max(self.between, process_sd ** 2 + self.within) / self.generations)
 
+    def interval(self, process_sd: float = 0.0) -> tuple[float, float, float]:
+        """The ratio candidate/baseline and its interval at :data:`CONFIDENCE`."""
+        half = stats.norm.ppf(0.5 + CONFIDENCE / 2) * self.standard_error(process_sd)
+        return (math.exp(self.log_ratio), math.exp(self.log_ratio - half),
+                math.exp(self.log_ratio + half))
+
     def process_sd(self) -> float:
         """The typical offset of one pair of processes, beyond its rounds' spread: from the
         generations' median absolute deviation, so that an odd generation does not set it."""
@@ -136,16 +142,6 @@ def estimate(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray
                     int(odd is not None))
 
 
-def paired_ratio(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
-                 process_sd: float = 0.0) -> tuple[float, float, float, int]:
-    """The ratio candidate/baseline over generations, its interval, and how many
-    generations were set aside."""
-    found = estimate(baseline, candidate, generation, process_sd)
-    half = stats.norm.ppf(0.5 + CONFIDENCE / 2) * found.standard_error(process_sd)
-    return (math.exp(found.log_ratio), math.exp(found.log_ratio - half),
-            math.exp(found.log_ratio + half), found.set_aside)
-
-
 def effective_threshold(threshold: float, floor: float | None) -> tuple[float, str]:
     if floor is not None and NOISE_MULTIPLE * floor > threshold:
         return NOISE_MULTIPLE * floor, "noise floor"
@@ -162,11 +158,12 @@ def verdict(low: float, high: float, threshold: float) -> str:
 
 def compare(name: str, baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
             threshold: float, floor: float | None) -> Result:
-    ratio, low, high, set_aside = paired_ratio(baseline, candidate, generation, floor or 0.0)
+    found = estimate(baseline, candidate, generation, floor or 0.0)
+    ratio, low, high = found.interval(floor or 0.0)
     applied, source = effective_threshold(threshold, floor)
     return Result(name, float(np.median(baseline)) * 1e3, float(np.median(candidate)) * 1e3,
-                  ratio, low, high, len(baseline), len(np.unique(generation)), set_aside, floor,
-                  applied, source, verdict(low, high, applied))
+                  ratio, low, high, len(baseline), found.generations + found.set_aside,
+                  found.set_aside, floor, applied, source, verdict(low, high, applied))
 
 
 def table(results: list[Result]) -> str:
