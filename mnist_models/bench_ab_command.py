@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any
 
-from mnist_models import outputs
+from mnist_models import code_paths, outputs
 
 
 def _loads() -> list[float]:
@@ -37,14 +37,19 @@ def _record(run: Any, results: list[Any], args: argparse.Namespace,
     }
 
 
-def _floors(args: argparse.Namespace) -> dict[str, float]:
+def _floors(args: argparse.Namespace) -> tuple[dict[str, float], str | None, bool]:
+    """The floors to read, the one line that says which machine they belong to, and whether
+    that is this machine's kind."""
     from mnist_models import bench_noise
 
     if args.noise_floors == "none":
-        return {}
-    if args.noise_floors:
-        return bench_noise.read_floors(args.noise_floors)
-    return bench_noise.default_floors()
+        return {}, None, True
+    path = args.noise_floors or (bench_noise.DEFAULT_PATH
+                                 if bench_noise.DEFAULT_PATH.exists() else None)
+    if path is None:
+        return {}, None, True
+    floors = bench_noise.read_floors(path)
+    return floors, *bench_noise.machine_note(path)
 
 
 #: A noise floor is a spread over generations: fewer than this leave it a guess.
@@ -72,7 +77,8 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
         outputs.check_file(args.write_noise_floors, "--write-noise-floors file")
     if args.json:
         outputs.check_file(args.json, "--json file")
-    floors = _floors(args)  # a broken floors file stops the run before any worker starts
+    # A broken floors file stops the run before any worker starts.
+    floors, floors_line, same_kind = _floors(args)
     chosen = bench_ab.workloads(args.models, args.phases)
     loads = {"before": _loads()}
     run = bench_ab.run(args.baseline_side, args.candidate_side, chosen, mode=args.mode,
@@ -81,7 +87,13 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     results = [bench_ab_stats.compare(name, *bench_ab.as_arrays(run, name, args.clock),
                                       args.threshold, floors.get(name))
                for name in run.labels]
+    if not same_kind:
+        print(f"bench-ab: warning: {floors_line}, not this machine's kind "
+              f"({code_paths.summary(code_paths.describe())}); they may be too wide or too "
+              "narrow here: record this machine's with --write-noise-floors", file=sys.stderr)
     print(bench_ab_stats.table(results))
+    if floors_line:
+        print(floors_line)
     regressions = [r.label for r in results if r.verdict == "REGRESSION"]
     unresolved = sum(r.verdict == "unresolved" for r in results)
     print(f"{len(regressions)} regression(s) of {len(results)} benchmarks ({unresolved} "

@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from mnist_models import outputs
+from mnist_models import code_paths, outputs
 from mnist_models.bench_files import BaselineError
 
 DEFAULT_PATH = Path("calibration") / "bench-noise.json"
@@ -43,9 +43,19 @@ def read_floors(path: str | os.PathLike[str]) -> dict[str, float]:
     return {name: float(value) for name, value in floors.items()}
 
 
-def default_floors() -> dict[str, float]:
-    """The committed floors when run from the repository root; none elsewhere."""
-    return read_floors(DEFAULT_PATH) if DEFAULT_PATH.exists() else {}
+def machine_note(path: str | os.PathLike[str]) -> tuple[str, bool]:
+    """Which machine the floors in ``path`` were measured on, as one line, and whether it is
+    this machine's kind (the same CPU model and kernel flags: floors are its property)."""
+    document = outputs.read_json(Path(path), BaselineError)
+    about = document.get("provenance") if isinstance(document, dict) else None
+    about = about if isinstance(about, dict) else {}
+    machine = about.get("machine")
+    measured = machine.get("cpu") if isinstance(machine, dict) else None
+    if not isinstance(measured, dict):
+        return f"noise floors {path}: measured on an unrecorded CPU", False
+    date = about.get("date", "an unrecorded date")
+    line = f"noise floors {path}: measured on {code_paths.summary(measured)}, {date}"
+    return line, code_paths.same_machine_kind(measured, code_paths.describe())
 
 
 def provenance(machine: dict[str, Any], loads: dict[str, list[float]]) -> dict[str, Any]:
@@ -53,7 +63,8 @@ def provenance(machine: dict[str, Any], loads: dict[str, list[float]]) -> dict[s
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "command": " ".join(["mnist-models", *sys.argv[1:]]),
             "machine": {"node": platform.node(), "cpus": os.cpu_count(),
-                        "processor": platform.processor() or platform.machine()},
+                        "processor": platform.processor() or platform.machine(),
+                        "cpu": code_paths.describe()},
             "versions": machine, "load_average": loads}
 
 

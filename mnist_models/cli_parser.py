@@ -211,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--tolerance-table", action="store_true",
                         help="print the README's table of calibrated deviations and "
                         "tolerances (default: compare)")
+    fingerprint.add_argument("--all-paths", action="store_true",
+                             help="with --calibrate: measure on every code path this CPU can "
+                             "take (oneDNN, XLA or ATen ISA caps), one child process each "
+                             "(default: the path this process is on)")
     fingerprint.set_defaults(func=commands.cmd_fingerprint)
 
     compare = _add(sub, "bench-compare", "flag slowdowns between two benchmark runs; exit 1 "

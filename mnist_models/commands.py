@@ -114,12 +114,23 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0 if result.reached_target in (None, True) else 1
 
 
+def _environment_line() -> str:
+    """The header of a report: versions, CPU and the kernels' code path it ran on."""
+    from mnist_models import code_paths, compat
+
+    versions = compat.versions()
+    backend = versions["backend"]
+    return (f"keras {versions['keras']}, {backend} {versions.get(backend, '')} on "
+            f"{code_paths.summary(code_paths.describe(backend))}")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from mnist_models.architecture import table_mismatches
     from mnist_models.gates import gate_threshold, run_gate
     from mnist_models.registry import all_specs, build
 
     specs = args.specs or all_specs()
+    print(_environment_line())
     rows, failed = [], False
     for index, spec in enumerate(specs, 1):
         name = spec.name
@@ -171,6 +182,11 @@ def cmd_fingerprint(args: argparse.Namespace) -> int:
         print(fingerprint_check.table(rows) if rows else "no earlier goldens to compare")
         print(f"wrote {len(written)} golden(s): {', '.join(written) or 'none'}")
         return 0
+    if args.all_paths and not args.calibrate:
+        raise ValueError("fingerprint --all-paths: expected --calibrate ENV beside it")
+    if args.calibrate and args.all_paths:
+        return fingerprint_check.calibrate_all_paths([s.name for s in args.specs or []],
+                                                     args.calibrate)
     if args.calibrate:
         rows = fingerprint_check.calibrate(specs, args.calibrate, command)
         print(fingerprint_check.table(rows))

@@ -6,6 +6,7 @@ What ``mnist-models fingerprint`` runs, and what ``tests/test_fingerprints.py`` 
 from __future__ import annotations
 
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mnist_models import compat, goldens, tolerances
+from mnist_models import code_paths, compat, goldens, tolerances
 from mnist_models.fingerprint import fingerprint, golden_key, stages
 from mnist_models.goldens import Deviation, Fingerprint
 from mnist_models.spec import ModelSpec
@@ -33,11 +34,14 @@ class Verdict:
 
 
 def provenance(command: str) -> dict[str, Any]:
-    """Date, versions, machine and command, stored beside every golden and calibration entry."""
+    """Date, versions, machine, code path and command, stored beside every golden and
+    calibration entry."""
     return {
         "date": time.strftime("%Y-%m-%d"),
         "versions": compat.versions() | {"python": platform.python_version()},
-        "machine": f"{platform.machine()}, {platform.system()} {platform.release()}",
+        "machine": f"{code_paths.cpu_model()}, {platform.machine()}, {platform.system()} "
+                   f"{platform.release()}",
+        "code_path": code_paths.describe(compat.backend()),
         "accelerator": compat.accelerator() or "none",
         "command": command,
     }
@@ -161,6 +165,25 @@ def calibrate(specs: Sequence[ModelSpec], environment: str, command: str) -> lis
     calibration = tolerances.read_calibration(missing_ok=True)
     rows = [row for spec in specs
             for row in _compare(spec, golden_of(spec, stored), calibration)]
-    tolerances.record_environment(environment, [row.deviation for row in rows],
-                                  provenance(command))
+    tolerances.record(environment, [row.deviation for row in rows], provenance(command))
     return rows
+
+
+def calibrate_all_paths(names: Sequence[str], environment: str) -> int:
+    """Run ``--calibrate environment`` once per code path this CPU can take, each in a child
+    process with that path's variable set (a path is chosen when a library loads); say which
+    paths were skipped and why. Returns the exit code: the first failed child's, or 0."""
+    backend = compat.backend()
+    taken, skipped = code_paths.supported_paths(backend)
+    for path, reason in skipped:
+        print(f"skipped {backend} path {path.name}: {reason}", file=sys.stderr, flush=True)
+    for path in taken:
+        variables = " ".join(f"{k}={v}" for k, v in path.environment().items()) or "(none)"
+        print(f"== {environment}, path {path.name}: {variables}", file=sys.stderr, flush=True)
+        child = subprocess.run([sys.executable, "-m", "mnist_models", "fingerprint", *names,
+                                "--calibrate", environment],
+                               env=code_paths.clean_environment(path.environment()), check=False)
+        if child.returncode:
+            print(f"{environment}, path {path.name}: exit {child.returncode}", file=sys.stderr)
+            return child.returncode
+    return 0

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_models import bench_ab, bench_ab_stats, bench_noise, bench_worker_client
+from mnist_models import bench_ab, bench_ab_stats, bench_noise, bench_worker_client, code_paths
 from mnist_models.bench_compare import compare, ratio_interval
 from mnist_models.cli import main
 
@@ -140,6 +140,21 @@ def test_noise_floors_round_trip_and_keep_other_labels(tmp_path):
     bench_noise.write_floors(path, {"b": 0.03}, {"date": "e"})
     assert bench_noise.read_floors(path) == {"a": 0.01, "b": 0.03}
     assert json.loads(path.read_text())["provenance"] == {"date": "e"}
+
+
+def test_noise_floors_name_their_machine_and_bench_ab_knows_another_kind(tmp_path):
+    path = tmp_path / "floors.json"
+    bench_noise.write_floors(path, {"a": 0.01}, bench_noise.provenance({}, {}))
+    line, same_kind = bench_noise.machine_note(path)
+    assert same_kind and code_paths.cpu_model() in line
+    other = bench_noise.provenance({}, {})
+    other["machine"]["cpu"] = {**other["machine"]["cpu"], "cpu": "Intel Xeon", "isa": ["avx2"]}
+    bench_noise.write_floors(path, {"a": 0.01}, other)
+    line, same_kind = bench_noise.machine_note(path)
+    assert not same_kind and "measured on Intel Xeon (x86_64, avx2)" in line
+    bench_noise.write_floors(path, {"a": 0.01}, {"date": "d"})
+    assert bench_noise.machine_note(path) == (f"noise floors {path}: measured on an "
+                                              "unrecorded CPU", False)
 
 
 class FakeWorker:

@@ -127,6 +127,9 @@ def test_check_prints_one_table_and_passes(capsys):
     code, out, _ = run(capsys, "check", "lenet5")
     assert code == 0, out
     assert "lenet5" in out and "BELOW" not in out and "DIFFERS" not in out
+    # The header names the versions, the CPU and the kernels' code path the verdict holds for.
+    header = out.splitlines()[0]
+    assert header.startswith("keras ") and ", path " in header, header
 
 
 def test_fingerprint_prints_every_quantity_against_its_tolerance(capsys, monkeypatch):

@@ -97,6 +97,8 @@ def _recipe_breaks(recipe: Recipe) -> dict[str, Callable[[], Recipe]]:
         "optimizer": lambda: replace(recipe, optimizer=other_optimizer),
         "learning rate x10": lambda: replace(recipe, learning_rate=recipe.learning_rate * 10),
         "learning rate /10": lambda: replace(recipe, learning_rate=recipe.learning_rate / 10),
+        # The smallest recipe break asked for: within what a tuning slip looks like.
+        "learning rate x1.1": lambda: replace(recipe, learning_rate=recipe.learning_rate * 1.1),
         # SGD's momentum, or Adam's beta_1 (Keras' 0.9 when the recipe leaves it unset).
         "momentum off": lambda: replace(recipe, momentum=0.0),
         "loss": lambda: _replace_unchecked(recipe, loss="mean_squared_error",

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import mnist_models
-from mnist_models import compat, fingerprint_check, goldens, tolerances
+from mnist_models import code_paths, compat, fingerprint_check, goldens, tolerances
 from mnist_models.fingerprint import all_golden_keys
 from mnist_models.fingerprint_weights import cancelled_by_batchnorm, fill_weights
 from mnist_models.goldens import Deviation
@@ -67,17 +67,29 @@ ZOO = [name for name in MODELS if mnist_models.get_spec(name).data_dir is None]
 KEYS = sorted(key for name in ZOO for key in all_golden_keys(mnist_models.get_spec(name)))
 
 
-def test_every_model_has_a_golden_calibrated_in_every_environment():
+def _backend_of(environment: str) -> str:
+    return {"jax": "jax", "torch": "torch"}.get(environment, "tensorflow")
+
+
+def test_every_model_has_a_golden_calibrated_in_every_environment_and_on_the_avx2_path():
     stored, provenance = goldens.read_goldens(GOLDEN)
     assert sorted(stored) == KEYS
     calibration = tolerances.read_calibration(CALIBRATION)
-    assert sorted(calibration["environments"]) == sorted(TOX_ENVIRONMENTS)
-    for environment, entry in calibration["environments"].items():
-        assert set(entry["deviations"]) <= set(KEYS), environment
-        assert {key.split("@")[0] for key in entry["deviations"]} == set(ZOO), environment
+    measured = tolerances.environments(calibration)
+    assert sorted(measured) == sorted(TOX_ENVIRONMENTS)
+    for environment, paths in measured.items():
+        # The native path of the calibrating machine, and the AVX2 path that CI checks.
+        assert {"native", code_paths.AVX2[_backend_of(environment)]} <= paths, environment
+    for entry in calibration["measurements"]:
+        where = (entry["environment"], entry["path"])
+        assert set(entry["deviations"]) <= set(KEYS), where
+        assert {key.split("@")[0] for key in entry["deviations"]} == set(ZOO), where
         for key, deviations in entry["deviations"].items():
-            assert set(deviations) == set(goldens.QUANTITIES), (environment, key)
-            assert {"date", "versions", "machine", "command"} <= set(entry["provenance"][key])
+            assert set(deviations) == set(goldens.QUANTITIES), (where, key)
+            about = entry["provenance"][key]
+            assert {"date", "versions", "machine", "command", "code_path"} <= set(about)
+            assert about["code_path"]["path"] == entry["path"], (where, key)
+            assert about["code_path"]["cpu"] == entry["cpu"] and about["code_path"]["isa"]
     for key in KEYS:
         assert provenance[key]["command"].startswith("mnist-models fingerprint"), key
 
@@ -103,12 +115,39 @@ def test_readme_tolerance_table_is_the_calibrations():
                                        "--tolerance-table"
 
 
-def test_tolerance_is_the_margin_over_the_largest_deviation_with_a_floor():
-    calibration = {"environments": {"a": {"deviations": {"m": {"forward": 2e-6}}},
-                                    "b": {"deviations": {"m": {"forward": 5e-6}}}}}
-    assert tolerances.tolerance(calibration, "m", "forward") == tolerances.MARGIN * 5e-6
+def _measurement(environment, path, deviations):
+    return {"environment": environment, "path": path, "cpu": "c", "deviations": deviations}
+
+
+def test_tolerance_is_the_margin_over_the_largest_deviation_on_any_path_with_a_floor():
+    calibration = {"measurements": [
+        _measurement("a", "native", {"m": {"forward": 2e-6}}),
+        _measurement("b", "native", {"m": {"forward": 1e-6}}),
+        _measurement("b", "onednn:AVX2", {"m": {"forward": 2e-5}})]}
+    assert tolerances.tolerance(calibration, "m", "forward") == tolerances.MARGIN * 2e-5
     assert tolerances.tolerance(calibration, "m", "losses") == tolerances.FLOORS["losses"]
     assert tolerances.tolerance(calibration, "m", "schedule") == 0.0
+    # Without the capped path (a golden calibrated on one path only), AVX2's 2e-5 would fail.
+    native_only = {"measurements": calibration["measurements"][:2]}
+    assert tolerances.tolerance(native_only, "m", "forward") < 2e-5
+    table = tolerances.markdown(calibration, ["m"])
+    assert "| m | forward | 2.0e-06 | a | 2.0e-05 | b onednn:AVX2 | 6.0e-05 |" in table
+
+
+def test_recording_a_path_replaces_only_that_measurements_models(tmp_path):
+    path = tmp_path / "calibration.json"
+    about = {"code_path": {"path": "native", "cpu": "c"}}
+    row = Deviation("m", "forward", "-", "-", "-", 1e-7)
+    tolerances.record("tf", [row], about, path)
+    tolerances.record("tf", [Deviation("n", "forward", "-", "-", "-", 2e-7)], about, path)
+    tolerances.record("tf", [row], {"code_path": {"path": "onednn:AVX2", "cpu": "c"}}, path)
+    calibration = tolerances.read_calibration(path)
+    assert [(m["path"], sorted(m["deviations"])) for m in calibration["measurements"]] == [
+        ("native", ["m", "n"]), ("onednn:AVX2", ["m"])]
+    with pytest.raises(goldens.GoldenError, match="regenerate the goldens"):
+        tolerances.record("tf", [Deviation("m", "schedule", "x", "-", "-", math.inf)], about,
+                          path)
+    assert tolerances.read_calibration(path) == calibration
 
 
 def test_a_moved_fingerprint_says_what_where_by_how_much_and_against_what():
