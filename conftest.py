@@ -65,7 +65,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def _gpu_available() -> bool:
-    from mnist_models import compat
+    from mnist_models.backend import compat
 
     return compat.gpu_available()
 
@@ -92,7 +92,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(autouse=True)
 def _seeded_clean_keras():
     """Seed every test the same way and give it a fresh Keras session."""
-    from mnist_models import compat
+    from mnist_models.backend import compat
 
     compat.clear_session()
     compat.set_seed(0)

@@ -17,8 +17,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # beats fast for a regression tracker; set TF_ENABLE_ONEDNN_OPTS=1 to measure it anyway.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from mnist_models import bench_files, compat
-from mnist_models.benchmarking import BENCH_THREADS
+from mnist_models.backend import compat
+from mnist_models.bench import files as bench_files
+from mnist_models.bench.workloads import BENCH_THREADS
 
 # TensorFlow's per-epoch speed on lenet5_bn swung 2x between identical runs here with its
 # default pools; pinning them before any op runs is what makes rounds comparable.

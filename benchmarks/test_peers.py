@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from mnist_models import bench_files, get_spec
-from mnist_models.benchmarking import iterations_per_round, median_seconds
-from mnist_models.recipe_data import prepare
+from mnist_models import get_spec
+from mnist_models.bench import files as bench_files
+from mnist_models.bench.workloads import iterations_per_round, median_seconds
+from mnist_models.data.recipe_arrays import prepare
 
 torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer extra")
 
-from mnist_models.peers import as_nchw, torch_model, torch_optimizer  # noqa: E402
+from mnist_models.bench.peers import as_nchw, torch_model, torch_optimizer  # noqa: E402
 
 ROUNDS = 30
 

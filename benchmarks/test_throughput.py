@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from mnist_models import bench_files, compat, get_spec, list_models
-from mnist_models.benchmarking import INFER_BATCHES, Workload, inference, train_step
+from mnist_models import get_spec, list_models
+from mnist_models.backend import compat
+from mnist_models.bench import files as bench_files
+from mnist_models.bench.workloads import INFER_BATCHES, Workload, inference, train_step
 
 MODELS = list_models()
 ROUNDS = 30

@@ -17,8 +17,8 @@ import sys
 from scipy import stats
 
 import mnist_models
-from mnist_models import convergence
-from mnist_models.gates import gate_threshold
+from mnist_models.convergence import record as convergence
+from mnist_models.gates.gate import gate_threshold
 
 
 def main(native_path: str, avx2_path: str) -> None:

@@ -20,14 +20,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 __version__ = "0.1.0"
 
 _PUBLIC = {
-    "UnknownModelError": "mnist_models.registry",
-    "build": "mnist_models.registry",
-    "get_spec": "mnist_models.registry",
-    "list_models": "mnist_models.registry",
-    "DataError": "mnist_models.data",
-    "load_mnist": "mnist_models.data",
-    "TrainResult": "mnist_models.training",
-    "train": "mnist_models.training",
+    "UnknownModelError": "mnist_models.zoo.registry",
+    "build": "mnist_models.zoo.registry",
+    "get_spec": "mnist_models.zoo.registry",
+    "list_models": "mnist_models.zoo.registry",
+    "DataError": "mnist_models.data.mnist",
+    "load_mnist": "mnist_models.data.mnist",
+    "TrainResult": "mnist_models.training.train",
+    "train": "mnist_models.training.train",
 }
 __all__ = sorted(_PUBLIC)
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from mnist_models.cli import main
+from mnist_models.cli.app import main
 
 sys.exit(main())

@@ -78,7 +78,7 @@ def accuracy(name: str, value: Any) -> float | None:
 
 
 def model_spec(value: Any, name: str = "spec") -> ModelSpec:
-    """``value`` if it is a :class:`~mnist_models.spec.ModelSpec`; a name is resolved at the
+    """``value`` if it is a :class:`~mnist_models.spec.model.ModelSpec`; a name is resolved at the
     edge, with :func:`mnist_models.get_spec`, and never again below it."""
     if not isinstance(value, ModelSpec):
         raise ArgumentTypeError(f"{name}: expected a ModelSpec (mnist_models.get_spec(name)), "
@@ -87,7 +87,7 @@ def model_spec(value: Any, name: str = "spec") -> ModelSpec:
 
 
 def model_specs(value: Any, name: str = "specs") -> list[ModelSpec] | None:
-    """``None``, or a list of :class:`~mnist_models.spec.ModelSpec` (each one checked)."""
+    """``None``, or a list of :class:`~mnist_models.spec.model.ModelSpec` (each one checked)."""
     if value is None:
         return None
     # A bare string is a sequence too: reproduce("lenet5") would run models 'l', 'e', ...

@@ -11,12 +11,10 @@ as it was and nothing beside it. Folders created for a run that then fails are r
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 #: Folders created by :func:`check_folder` in this process, parents first.
 _created: list[Path] = []
@@ -115,15 +113,3 @@ def removing_created_folders_on_error() -> Iterator[None]:
         raise
     finally:
         del _created[mark:]
-
-
-def read_json(file: str | os.PathLike[str], error: type[Exception], missing: str = "") -> Any:
-    """The JSON in ``file``; ``error`` naming the file if it is missing (``missing`` says what
-    should have written it) or is not readable JSON. Every record's reader starts here."""
-    path = Path(file)
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise error(f"{path}: no such file{missing}") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as fault:
-        raise error(f"{path}: not readable JSON ({fault})") from None

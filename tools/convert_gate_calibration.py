@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from mnist_models import gate_calibration
+from mnist_models.gates import calibration as gate_calibration
 
 FILES = ("calibration/gates.json", "calibration/gates-jax.json", "calibration/gates-torch.json")
 

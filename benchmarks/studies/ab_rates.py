@@ -32,7 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_models import bench_ab_stats, bench_compare, outputs
+from mnist_models import outputs
+from mnist_models.bench import compare as bench_compare
+from mnist_models.bench.ab import stats as bench_ab_stats
 
 ROOT = Path(__file__).resolve().parents[2]
 #: bench-ab's runs in order: unchanged ones between the slowed ones.
@@ -76,7 +78,7 @@ def bench_compare_part(folder: Path, threshold: float) -> dict:
 def ab_run(folder: Path, number: int, extra: float, noise: str) -> dict:
     """One ``mnist-models bench-ab`` run as a user runs it; its verdicts and timings."""
     out = folder / f"ab-{number}.json"
-    command = [sys.executable, "-c", "import sys; from mnist_models.cli import main; "
+    command = [sys.executable, "-c", "import sys; from mnist_models.cli.app import main; "
                "sys.exit(main(sys.argv[1:]))", "bench-ab", sys.executable, sys.executable,
                "--noise-floors", noise, "--json", str(out)]
     for side in ("baseline", "candidate"):

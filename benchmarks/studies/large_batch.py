@@ -17,10 +17,10 @@ import time
 
 import keras
 
-from mnist_models import compat
-from mnist_models.recipe_data import prepare
-from mnist_models.registry import build, get_spec, list_models
-from mnist_models.training import compile_model
+from mnist_models.backend import compat
+from mnist_models.data.recipe_arrays import prepare
+from mnist_models.training.train import compile_model
+from mnist_models.zoo.registry import build, get_spec, list_models
 
 
 class EpochTimer(keras.callbacks.Callback):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mnist_models import bench_worker_client
+from mnist_models.bench.ab import client as bench_worker_client
 
 WORKLOADS = [("cnn_32_64", "train", 128), ("cnn_32_64", "infer", 1024), ("lenet5", "infer", 1),
              ("mlp_100", "train", 64), ("mlp_25_25", "infer", 1024), ("lenet5_bn", "train", 64),

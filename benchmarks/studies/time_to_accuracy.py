@@ -12,10 +12,10 @@ import argparse
 import statistics
 import sys
 
-from mnist_models import compat
-from mnist_models.peers import train_peer
-from mnist_models.registry import get_spec
-from mnist_models.training import train
+from mnist_models.backend import compat
+from mnist_models.bench.peers import train_peer
+from mnist_models.training.train import train
+from mnist_models.zoo.registry import get_spec
 
 
 def main() -> int:

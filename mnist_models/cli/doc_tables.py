@@ -1,0 +1,111 @@
+"""The README's generated tables: the zoo and the gate calibration, from the registry and the
+committed calibration, never typed.
+
+Each table sits in the README between ``<!-- NAME -->`` and ``<!-- /NAME -->`` and is printed
+by its command (``mnist-models list --markdown``, ``mnist-models calibration``);
+``tests/test_doc_tables.py`` fails when a block differs from what its command prints now. Both
+cover the zoo's own models (:func:`mnist_models.zoo.registry.builtin_models`): a plugin's models
+belong in its own documentation, and an installed plugin must not make this README stale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from mnist_models import outputs
+from mnist_models.spec import ModelSpec
+
+
+def zoo_markdown(specs: Sequence[ModelSpec]) -> str:
+    """One row a model: name, source, architecture, parameters, the accuracy it reports."""
+    lines = ["| model | source | architecture | params (total / non-trainable) "
+             "| reported test acc |", "|---|---|---|---|---|"]
+    for spec in specs:
+        source = f"{spec.document.label}, {spec.document.title}"
+        lines.append(f"| `{spec.name}` | {source} | {spec.description} | "
+                     f"{spec.total_params:,} / {spec.non_trainable_params:,} | "
+                     f"{spec.reported_accuracy:.4f} |")
+    return "\n".join(lines) + "\n"
+
+
+def calibration_markdown(specs: Sequence[ModelSpec], backend: str = "tensorflow") -> str:
+    """Each gated model's calibration on ``backend``: spread, threshold and provenance."""
+    from mnist_models.gates import calibration as gate_calibration
+
+    return gate_calibration.markdown([gate_calibration.calibrated(spec.gate, backend)
+                                      for spec in specs if spec.gate is not None])
+
+
+def block(text: str, marker: str) -> str | None:
+    """What ``text`` holds between ``<!-- marker -->\\n`` and ``<!-- /marker -->``."""
+    found = re.search(rf"<!-- {marker} -->\n(.*?)<!-- /{marker} -->", text, re.DOTALL)
+    return found.group(1) if found else None
+
+
+def zoo_blocks() -> dict[str, str]:
+    """Each README block the zoo's own models fill, as its command prints it now."""
+    from mnist_models.fingerprints import tolerances
+    from mnist_models.fingerprints.compute import all_golden_keys
+
+    specs = _zoo_specs()
+    keys = [key for spec in specs for key in all_golden_keys(spec)]
+    return {"zoo": zoo_markdown(specs), "gate-calibration": calibration_markdown(specs),
+            "fingerprint-tolerances": tolerances.markdown(tolerances.read_calibration(), keys)}
+
+
+def refresh(readme: Path, blocks: Mapping[str, str]) -> list[str]:
+    """Rewrite the ``blocks`` of ``readme`` that differ (all at once, or not at all); the names
+    of those rewritten. A block the file does not hold is left alone."""
+    text = original = readme.read_text()
+    changed = []
+    for marker, content in blocks.items():
+        if block(text, marker) not in (None, content):
+            text = re.sub(rf"(<!-- {marker} -->\n).*?(<!-- /{marker} -->)",
+                          lambda found, new=content: found.group(1) + new + found.group(2),
+                          text, flags=re.DOTALL)
+            changed.append(marker)
+    if text != original:
+        outputs.write_text(readme, text)
+    return changed
+
+
+def _zoo_specs(specs: Sequence[ModelSpec] = ()) -> list[ModelSpec]:
+    from mnist_models.zoo.registry import builtin_models, get_spec
+
+    return list(specs) or [get_spec(name) for name in builtin_models()]
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """``list``: ``--markdown`` prints the README's zoo table, else the usual listing."""
+    if args.markdown_table:
+        print(zoo_markdown(_zoo_specs()), end="")
+        return 0
+    from mnist_models.cli import commands
+
+    return commands.cmd_list(args)
+
+
+def cmd_calibration(args: argparse.Namespace) -> int:
+    print(calibration_markdown(_zoo_specs(args.specs), args.backend), end="")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction, add, listing: argparse.ArgumentParser,
+                model_spec) -> None:
+    """Add ``list --markdown`` and the ``calibration`` command (from cli_parser)."""
+    listing.add_argument("--markdown", action="store_true", dest="markdown_table",
+                         help="print the README's zoo table of the zoo's own models, as "
+                         "Markdown (default: a table of every registered model)")
+    listing.set_defaults(func=cmd_list)
+    parser = add(sub, "calibration", "the README's gate calibration table: per model the "
+                 "accuracies over the calibrated seeds, the threshold the rule gives, and "
+                 "where and when it was calibrated (Markdown)")
+    parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",
+                        help="models to show (default: the zoo's own models)")
+    parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"),
+                        default="tensorflow", help="whose calibration: TensorFlow's, or "
+                        "another backend's own where it has one (default: tensorflow)")
+    parser.set_defaults(func=cmd_calibration)

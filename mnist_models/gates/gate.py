@@ -1,0 +1,44 @@
+"""Accuracy gates: a short, fixed training budget per model and the test accuracy it must reach.
+
+Thresholds are calibrated, not guessed: ``mnist-models calibrate NAME`` trains a model's gate
+budget over many seeds into its calibration file (:mod:`mnist_models.gates.calibration`), and
+the one threshold rule (:mod:`mnist_models.gates.threshold`) turns what it saw into the
+threshold, at a stated false-failure rate.
+"""
+
+from __future__ import annotations
+
+from mnist_models import arguments
+from mnist_models.backend import compat
+from mnist_models.gates import calibration
+from mnist_models.gates.threshold import FALSE_FAILURE_RATE, threshold_from
+from mnist_models.spec import Gate, ModelSpec
+from mnist_models.training.train import TrainResult, train
+
+__all__ = ["FALSE_FAILURE_RATE", "GATE_SEED", "gate_threshold", "run_gate", "threshold_from"]
+
+#: The seed every gate trains with; it is one of the calibrated seeds.
+GATE_SEED = 0
+
+
+def _gate(spec: ModelSpec) -> Gate:
+    spec = arguments.model_spec(spec)
+    if spec.gate is None:
+        raise ValueError(f"model {spec.name!r} has no accuracy gate")
+    return spec.gate
+
+
+def gate_threshold(spec: ModelSpec) -> float:
+    """The threshold ``spec``'s model must reach on the active backend."""
+    return calibration.threshold_for(_gate(spec), compat.backend())
+
+
+def run_gate(spec: ModelSpec, seed: int = GATE_SEED, **overrides: object) -> TrainResult:
+    """Train ``spec``'s model on its gate's budget (``overrides`` go to :func:`train`)."""
+    gate = _gate(spec)
+    budget = sorted({"epochs", "steps"} & set(overrides))
+    if budget:
+        raise arguments.ArgumentError(f"{', '.join(budget)}: a gate trains on its own budget "
+                                      f"({gate.epochs} epochs, {gate.steps} steps); expected no "
+                                      "override of it")
+    return train(spec, epochs=gate.epochs, steps=gate.steps, seed=seed, **overrides)
