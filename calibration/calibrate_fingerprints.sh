@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Calibrate the fingerprint tolerances: in each tox environment, on every code path this CPU can
 # take (oneDNN's ISA caps and oneDNN off for TensorFlow, XLA's for JAX, ATen's for torch; see
-# mnist_models/code_paths.py), measure every model's deviation from the goldens
-# (tests/golden/fingerprints.json) and record it, with date, versions, CPU, ISA flags and path,
-# in calibration/fingerprints.json. Tolerances are derived from that file
-# (mnist_models/tolerances.py); README's table is `mnist-models fingerprint --tolerance-table`.
+# mnist_models/backend/code_paths.py), measure every model's deviation from the goldens
+# (mnist_models/measurements/fingerprints.json) and record it, with date, versions, CPU, ISA
+# flags and path, in mnist_models/measurements/fingerprint-deviations.json. Tolerances are
+# derived from that file (mnist_models/fingerprints/tolerances.py); the docs' table is
+# `mnist-models fingerprint --tolerance-table`.
 # The paths this CPU cannot take are printed as skipped, with the reason.
 #
 #   bash calibration/calibrate_fingerprints.sh              # every test environment

@@ -1,7 +1,9 @@
 """mnist_models: a regression and benchmark suite for a zoo of Keras MNIST classifiers.
 
 The public names are loaded lazily, so ``mnist_models.load_mnist`` and the preprocessing steps
-work without importing Keras (and, through it, TensorFlow).
+work without importing Keras (and, through it, TensorFlow). Every public function that takes a
+model takes its name or its :class:`~mnist_models.spec.ModelSpec`, as timm's
+``create_model`` and torchvision's ``get_model`` do; the name is resolved once, there.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ _PUBLIC = {
     "load_mnist": "mnist_models.data.mnist",
     "TrainResult": "mnist_models.training.train",
     "train": "mnist_models.training.train",
+    "run_gate": "mnist_models.gates.gate",
+    "gate_threshold": "mnist_models.gates.gate",
+    "reproduce": "mnist_models.reproduction.reproduce",
 }
 __all__ = sorted(_PUBLIC)
 

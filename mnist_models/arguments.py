@@ -78,11 +78,11 @@ def accuracy(name: str, value: Any) -> float | None:
 
 
 def model_spec(value: Any, name: str = "spec") -> ModelSpec:
-    """``value`` if it is a :class:`~mnist_models.spec.model.ModelSpec`; a name is resolved at the
-    edge, with :func:`mnist_models.get_spec`, and never again below it."""
+    """``value`` if it is a :class:`~mnist_models.spec.ModelSpec`. A public function resolves a
+    name at its edge (``mnist_models.zoo.registry.resolve``); below it only specs travel."""
     if not isinstance(value, ModelSpec):
-        raise ArgumentTypeError(f"{name}: expected a ModelSpec (mnist_models.get_spec(name)), "
-                                f"got {type(value).__name__} {_describe(value)}")
+        raise ArgumentTypeError(f"{name}: expected a model name or a ModelSpec, got "
+                                f"{type(value).__name__} {_describe(value)}")
     return value
 
 

@@ -1,4 +1,4 @@
-"""The README's compatibility table, from tox's own record of a run.
+"""The compatibility table of docs/tox.md, from tox's own record of a run.
 
     tox -p --result-json tox-result.json
     python tools/compat_table.py tox-result.json

@@ -1,7 +1,7 @@
-"""The README's table of tox environments, from tox.ini itself.
+"""The documentation's table of tox environments (docs/tox.md), from tox.ini itself.
 
     python tools/tox_table.py            # print the table
-    python tools/tox_table.py --check    # exit 1 if README.md's copy is stale
+    python tools/tox_table.py --check    # exit 1 if docs/tox.md's copy is stale
 
 One row per environment of ``env_list`` (its description and pins), then one per family of
 opt-in environments (``[testenv:bench-{tf215,...}]``), which take the pins of the test
@@ -17,6 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "tox-envs"
+#: The page that holds the table (mnist_models.cli.doc_tables.DOC_FILES says the same; a test
+#: checks they agree). This script imports nothing of the package, so it runs uninstalled.
+DOC = ROOT / "docs" / "tox.md"
 
 
 def _config(path: Path) -> configparser.ConfigParser:
@@ -51,18 +54,19 @@ def table() -> str:
     return "\n".join(rows()) + "\n"
 
 
-def readme_block(readme: Path = ROOT / "README.md") -> str | None:
-    found = re.search(rf"<!-- {MARKER} -->\n(.*?)<!-- /{MARKER} -->", readme.read_text(),
+def doc_block(doc: Path = DOC) -> str | None:
+    """What ``doc`` holds between ``<!-- tox-envs -->`` and ``<!-- /tox-envs -->``."""
+    found = re.search(rf"<!-- {MARKER} -->\n(.*?)<!-- /{MARKER} -->", doc.read_text(),
                       re.DOTALL)
     return found.group(1) if found else None
 
 
 def main(argv: list[str]) -> int:
     if argv == ["--check"]:
-        stale = readme_block() != table()
+        stale = doc_block() != table()
         if stale:
-            print("README.md's tox table is stale; regenerate it with python tools/tox_table.py",
-                  file=sys.stderr)
+            print(f"{DOC.relative_to(ROOT)}'s tox table is stale; regenerate it with python "
+                  "tools/tox_table.py", file=sys.stderr)
         return 1 if stale else 0
     if argv:
         print("usage: python tools/tox_table.py [--check]", file=sys.stderr)

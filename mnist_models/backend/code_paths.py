@@ -16,14 +16,10 @@ import platform
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-#: CPU flags (as /proc/cpuinfo spells them) that select kernels: vector width, VNNI, bfloat16,
-#: AMX on x86; NEON (asimd) and SVE on ARM.
-KERNEL_FLAGS = ("sse4_1", "sse4_2", "avx", "fma", "avx2", "avx_vnni", "avx512f", "avx512dq",
-                "avx512bw", "avx512vl", "avx512cd", "avx512_vnni", "avx512_bf16",
-                "avx512_fp16", "amx_tile", "amx_bf16", "amx_int8", "asimd", "sve", "sve2")
+from mnist_models.backend.cpu import KERNEL_FLAGS, cpu_flags, cpu_model
+
 _AVX512_CORE = ("avx512f", "avx512dq", "avx512bw", "avx512vl")
 
 
@@ -78,32 +74,6 @@ PATHS: Mapping[str, tuple[CodePath, ...]] = {
 #: The path every x86-64 CI machine without AVX-512 takes, per backend: CI checks it.
 AVX2 = {"tensorflow": "onednn:AVX2", "jax": "xla:AVX2", "torch": "aten:avx2"}
 VARIABLES = ("ONEDNN_MAX_CPU_ISA", "TF_ENABLE_ONEDNN_OPTS", "XLA_FLAGS", "ATEN_CPU_CAPABILITY")
-
-
-def cpu_flags() -> frozenset[str]:
-    """This CPU's flags as Linux reports them (empty where /proc/cpuinfo is not there)."""
-    text = _cpuinfo()
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() in ("flags", "Features"):
-            return frozenset(value.split())
-    return frozenset()
-
-
-def cpu_model() -> str:
-    """The CPU's model name, or the machine type where Linux does not say."""
-    for line in _cpuinfo().splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() in ("model name", "Model", "cpu model") and value.strip():
-            return value.strip()
-    return platform.processor() or platform.machine()
-
-
-def _cpuinfo() -> str:
-    try:
-        return Path("/proc/cpuinfo").read_text(errors="replace")
-    except OSError:
-        return ""
 
 
 def unsupported(path: CodePath, flags: frozenset[str] | None = None) -> str | None:

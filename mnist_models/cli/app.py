@@ -26,7 +26,7 @@ EXIT_INTERRUPTED = 130
 _USES_DATA = {"train", "check", "reproduce", "fingerprint", "calibrate", "converge",
               "gate-power"}
 #: Commands that build models, so import Keras (and TensorFlow); every other one never does.
-_USES_KERAS = {"summary", "calibration", *_USES_DATA}
+_USES_KERAS = {"summary", *_USES_DATA}
 
 
 def _check_outputs(args: argparse.Namespace) -> None:

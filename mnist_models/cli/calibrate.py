@@ -73,23 +73,26 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         print(f"wrote {len(written)} fingerprint golden(s) to {golden_file}: "
               f"{', '.join(written) or 'none (this environment writes only its differences)'}")
     if args.measurements is None:
-        _refresh_readme(spec)
+        _refresh_doc_tables(spec)
     return 0
 
 
-def _refresh_readme(spec) -> None:
-    """A zoo model's own calibration is in the README's generated tables: bring them up to
-    date, so that adding a model to the package is one module and this one command."""
+def _refresh_doc_tables(spec) -> None:
+    """A zoo model's own calibration is in the documentation's generated tables (README.md's
+    zoo, docs/gates.md's gate calibration, docs/fingerprints.md's tolerances): bring each up
+    to date in its own file, so that adding a model to the package is one module and this one
+    command."""
     from mnist_models.cli import doc_tables
     from mnist_models.zoo.registry import builtin_models
 
     root = paths.source_tree()
-    readme = None if root is None else root / "README.md"
-    if spec.name not in builtin_models() or readme is None or not readme.is_file():
+    if spec.name not in builtin_models() or root is None:
         return
-    changed = doc_tables.refresh(readme, doc_tables.zoo_blocks())
-    print(f"regenerated README.md's {', '.join(changed)} table(s)" if changed
-          else "README.md's generated tables were already current")
+    changed = doc_tables.refresh_all(root, doc_tables.zoo_blocks())
+    for name, markers in changed.items():
+        print(f"regenerated {name}'s {', '.join(markers)} table(s)")
+    if not changed:
+        print("the documentation's generated tables were already current")
 
 
 def add_parser(sub: argparse._SubParsersAction, add, model_spec, positive_int) -> None:

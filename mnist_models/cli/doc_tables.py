@@ -1,11 +1,12 @@
-"""The README's generated tables: the zoo and the gate calibration, from the registry and the
-committed calibration, never typed.
+"""The documentation's generated tables: the zoo and the gate calibration, from the registry
+and the committed calibration, never typed.
 
-Each table sits in the README between ``<!-- NAME -->`` and ``<!-- /NAME -->`` and is printed
-by its command (``mnist-models list --markdown``, ``mnist-models calibration``);
-``tests/test_doc_tables.py`` fails when a block differs from what its command prints now. Both
-cover the zoo's own models (:func:`mnist_models.zoo.registry.builtin_models`): a plugin's models
-belong in its own documentation, and an installed plugin must not make this README stale.
+Each table sits in one documentation file (:data:`DOC_FILES`: the zoo in README.md, the others
+on the pages of ``docs/``) between ``<!-- NAME -->`` and ``<!-- /NAME -->`` and is printed by
+its command (``mnist-models list --markdown``, ``mnist-models calibration``, ...);
+``tests/docs/test_doc_tables.py`` fails when a block differs from what its command prints now.
+They cover the zoo's own models (:func:`mnist_models.zoo.registry.builtin_models`): a plugin's
+models belong in its own documentation, and an installed plugin must not make these pages stale.
 """
 
 from __future__ import annotations
@@ -17,6 +18,16 @@ from pathlib import Path
 
 from mnist_models import outputs
 from mnist_models.spec import ModelSpec
+
+#: Which file, relative to the repository root, holds each generated block, and the command
+#: that prints it. The tests and ``mnist-models calibrate`` find a block here, nowhere else.
+DOC_FILES = {
+    "zoo": "README.md",  # mnist-models list --markdown
+    "gate-calibration": "docs/gates.md",  # mnist-models calibration
+    "gate-power": "docs/gates.md",  # mnist-models gate-power --table
+    "fingerprint-tolerances": "docs/fingerprints.md",  # mnist-models fingerprint --tolerance-table
+    "tox-envs": "docs/tox.md",  # python tools/tox_table.py
+}
 
 
 def zoo_markdown(specs: Sequence[ModelSpec]) -> str:
@@ -46,7 +57,7 @@ def block(text: str, marker: str) -> str | None:
 
 
 def zoo_blocks() -> dict[str, str]:
-    """Each README block the zoo's own models fill, as its command prints it now."""
+    """Each documentation block the zoo's own models fill, as its command prints it now."""
     from mnist_models.fingerprints import tolerances
     from mnist_models.fingerprints.compute import all_golden_keys
 
@@ -56,10 +67,10 @@ def zoo_blocks() -> dict[str, str]:
             "fingerprint-tolerances": tolerances.markdown(tolerances.read_calibration(), keys)}
 
 
-def refresh(readme: Path, blocks: Mapping[str, str]) -> list[str]:
-    """Rewrite the ``blocks`` of ``readme`` that differ (all at once, or not at all); the names
-    of those rewritten. A block the file does not hold is left alone."""
-    text = original = readme.read_text()
+def refresh(path: Path, blocks: Mapping[str, str]) -> list[str]:
+    """Rewrite the ``blocks`` of the one file ``path`` that differ (all at once, or not at all);
+    the names of those rewritten. A block the file does not hold is left alone."""
+    text = original = path.read_text()
     changed = []
     for marker, content in blocks.items():
         if block(text, marker) not in (None, content):
@@ -68,7 +79,24 @@ def refresh(readme: Path, blocks: Mapping[str, str]) -> list[str]:
                           text, flags=re.DOTALL)
             changed.append(marker)
     if text != original:
-        outputs.write_text(readme, text)
+        outputs.write_text(path, text)
+    return changed
+
+
+def refresh_all(root: Path, blocks: Mapping[str, str]) -> dict[str, list[str]]:
+    """Rewrite each of ``blocks`` that differs in its own file under the repository ``root``
+    (:data:`DOC_FILES`); per file rewritten, relative to ``root``, the names of its blocks
+    rewritten. A file that is missing, or holds no such block, is left alone."""
+    by_file: dict[str, dict[str, str]] = {}
+    for marker, content in blocks.items():
+        by_file.setdefault(DOC_FILES[marker], {})[marker] = content
+    changed = {}
+    for name, its_blocks in by_file.items():
+        path = root / name
+        if path.is_file():
+            rewritten = refresh(path, its_blocks)
+            if rewritten:
+                changed[name] = rewritten
     return changed
 
 
@@ -83,7 +111,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if args.markdown_table:
         print(zoo_markdown(_zoo_specs()), end="")
         return 0
-    from mnist_models.cli import commands
+    from mnist_models.cli import models as commands
 
     return commands.cmd_list(args)
 
@@ -100,7 +128,7 @@ def add_parsers(sub: argparse._SubParsersAction, add, listing: argparse.Argument
                          help="print the README's zoo table of the zoo's own models, as "
                          "Markdown (default: a table of every registered model)")
     listing.set_defaults(func=cmd_list)
-    parser = add(sub, "calibration", "the README's gate calibration table: per model the "
+    parser = add(sub, "calibration", "the gate calibration table (docs/gates.md): per model the "
                  "accuracies over the calibrated seeds, the threshold the rule gives, and "
                  "where and when it was calibrated (Markdown)")
     parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",

@@ -8,6 +8,13 @@ import argparse
 import sys
 
 from mnist_models import arguments
+from mnist_models.cli.common_args import (
+    accuracy,
+    add_command,
+    add_model_names,
+    margin,
+    positive_int,
+)
 
 
 def _command_line(command: str) -> str:
@@ -69,10 +76,10 @@ def cmd_gate_power(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction, add, names, positive_int, accuracy,
-                 margin) -> None:
-    """Register the three commands with the parser (``add``, ``names`` and the types are
-    :mod:`mnist_models.cli.parser`'s)."""
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``converge``, ``converge-compare`` and ``gate-power`` to the ``mnist-models``
+    parser."""
+    add, names = add_command, add_model_names
     converge = add(sub, "converge", "train each model's gate budget over N seeds and write "
                    "every run's test accuracy and loss, with versions and machine, as JSON")
     names(converge, "train")
@@ -101,8 +108,8 @@ def add_commands(sub: argparse._SubParsersAction, add, names, positive_int, accu
     power.add_argument("--seeds", type=positive_int, default=3, metavar="N",
                        help="seeds 0..N-1 per model and break (default: 3)")
     power.add_argument("--file", default=None, metavar="JSON",
-                       help="the study (default: calibration/gate_power.json)")
+                       help="the study (default: the shipped gate_power.json)")
     power.add_argument("--table", action="store_true",
-                       help="print the README's table from the study file and train nothing "
+                       help="print the docs' table from the study file and train nothing "
                        "(default: run the study)")
     power.set_defaults(func=cmd_gate_power)

@@ -112,9 +112,9 @@ def record(label: str, rows: Sequence[Deviation], provenance: Mapping[str, Any],
 
 
 def markdown(calibration: Mapping[str, Any], models: Sequence[str]) -> str:
-    """The README's table: per model and quantity, the largest deviation over versions (each
-    environment on its native path) and over code paths (every capped path), and the
-    tolerance."""
+    """The docs' table (docs/fingerprints.md): per model and quantity, the largest deviation
+    over versions (each environment on its native path) and over code paths (every capped
+    path), and the tolerance."""
     quantities = [q for q in QUANTITIES if q != "schedule"]
     lines = ["| model | quantity | largest over versions | in | largest over code paths | in "
              "| tolerance |", "|---|---|---|---|---|---|---|"]

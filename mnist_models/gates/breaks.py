@@ -12,11 +12,14 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from mnist_models.spec import ModelSpec, Recipe
-from mnist_models.training.train import Arrays, train
+
+if TYPE_CHECKING:
+    from mnist_models.data.recipe_arrays import Arrays
 
 #: Training images before a validation split; a half budget counts steps over what is fitted.
 N_TRAIN = 60_000
@@ -73,6 +76,9 @@ def gate_accuracy(spec: ModelSpec, break_name: str, seed: int, data: Arrays) -> 
 
 
 def _train(spec: ModelSpec, broken: Break, seed: int, data: Arrays) -> float:
+    # Imported here: the breaks themselves are data the power table reads without Keras.
+    from mnist_models.training.train import train
+
     # A break is a variant of the spec: its recipe, and its budget where the break halves it.
     gate = spec.gate
     budget = {"steps": broken.steps} if broken.steps is not None else \

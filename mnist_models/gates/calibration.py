@@ -163,7 +163,8 @@ def record(path: Path, calibration: GateCalibration) -> None:
 
 
 def markdown(calibrations: Sequence[GateCalibration]) -> str:
-    """The README's table: per model, its accuracies' spread, the threshold and provenance."""
+    """The docs' table (docs/gates.md): per model, its accuracies' spread, the threshold and
+    provenance."""
     lines = ["| model | budget | seeds | min | median | max | sd | threshold | median s "
              "| calibrated on |", "|---|---|---|---|---|---|---|---|---|---|"]
     for c in calibrations:

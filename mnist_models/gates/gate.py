@@ -14,6 +14,7 @@ from mnist_models.gates import calibration
 from mnist_models.gates.threshold import FALSE_FAILURE_RATE, threshold_from
 from mnist_models.spec import Gate, ModelSpec
 from mnist_models.training.train import TrainResult, train
+from mnist_models.zoo.registry import resolve
 
 __all__ = ["FALSE_FAILURE_RATE", "GATE_SEED", "gate_threshold", "run_gate", "threshold_from"]
 
@@ -22,19 +23,22 @@ GATE_SEED = 0
 
 
 def _gate(spec: ModelSpec) -> Gate:
-    spec = arguments.model_spec(spec)
     if spec.gate is None:
         raise ValueError(f"model {spec.name!r} has no accuracy gate")
     return spec.gate
 
 
-def gate_threshold(spec: ModelSpec) -> float:
-    """The threshold ``spec``'s model must reach on the active backend."""
-    return calibration.threshold_for(_gate(spec), compat.backend())
+def gate_threshold(spec: ModelSpec | str) -> float:
+    """The threshold ``spec``'s model (a spec, or its name) must reach on the active
+    backend."""
+    return calibration.threshold_for(_gate(resolve(spec)), compat.backend())
 
 
-def run_gate(spec: ModelSpec, seed: int = GATE_SEED, **overrides: object) -> TrainResult:
-    """Train ``spec``'s model on its gate's budget (``overrides`` go to :func:`train`)."""
+def run_gate(spec: ModelSpec | str, seed: int = GATE_SEED,
+             **overrides: object) -> TrainResult:
+    """Train ``spec``'s model (a spec, or its name) on its gate's budget (``overrides`` go to
+    :func:`train`)."""
+    spec = resolve(spec)
     gate = _gate(spec)
     budget = sorted({"epochs", "steps"} & set(overrides))
     if budget:

@@ -5,8 +5,9 @@ runs recorded in other environments), and how often it catches each one-change b
 (:mod:`mnist_models.gates.breaks`). A break moves accuracy by more than the seed noise when its
 mean lies more than :data:`NOISE_SDS` calibrated standard deviations below the calibrated mean;
 the gates must catch at least :data:`REQUIRED_POWER` of the runs of such breaks. A break whose
-mean lies closer (or above) is one the budget cannot tell from noise, marked so. The README
-shows :func:`markdown` between ``<!-- gate-power -->`` markers; a test keeps it current.
+mean lies closer (or above) is one the budget cannot tell from noise, marked so.
+docs/gates.md shows :func:`markdown` between ``<!-- gate-power -->`` markers; a test keeps it
+current.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def cells(study: PowerStudy, model: str, threshold: float, calibrated: list[floa
 
 def _false_failures() -> dict[str, list[str]]:
     """Per model: 'failed/runs where' for the calibration seeds of each backend and the
-    convergence records of other environments (``calibration/converge-ENV.json``), each
+    convergence records of other environments (shipped ``converge-ENV.json``), each
     against the threshold the model has on that backend."""
     from mnist_models.convergence import record as convergence
     from mnist_models.zoo.registry import get_spec
@@ -86,7 +87,8 @@ def _same_versions(a: dict[str, str], b: dict[str, str]) -> bool:
 
 
 def markdown(study: PowerStudy) -> str:
-    """The README's table: one row per model, one column per break, and the overall power."""
+    """The docs' table (docs/gates.md): one row per model, one column per break, and the
+    overall power."""
     from mnist_models.gates.breaks import BREAKS
     from mnist_models.gates.threshold import FALSE_FAILURE_RATE
     from mnist_models.zoo.registry import get_spec

@@ -22,7 +22,7 @@ from mnist_models.reproduction.interval import LEVEL, interval
 from mnist_models.reproduction.record import Reproduced, read_results, record_result
 from mnist_models.spec import ModelSpec
 from mnist_models.training.train import train
-from mnist_models.zoo.registry import all_specs, get_spec
+from mnist_models.zoo.registry import all_specs, get_spec, resolve_all
 
 #: A run and the spec it trained (its ``model`` is the spec's name: a record, not a spec).
 Run = tuple[ModelSpec, Reproduced]
@@ -96,7 +96,7 @@ def markdown(runs: Sequence[Run], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def reproduce(specs: Sequence[ModelSpec] | None = None, *, markdown_path: str | None = None,
+def reproduce(specs: Sequence[ModelSpec | str] | None = None, *, markdown_path: str | None = None,
               seed: int = 0, results_path: str | None = None,
               from_results: str | None = None) -> int:
     """Run each model's full recipe (or read it from ``from_results``), print the comparison;
@@ -106,7 +106,7 @@ def reproduce(specs: Sequence[ModelSpec] | None = None, *, markdown_path: str | 
     be) and written all at once after the last; an existing file is replaced only then.
     ``results_path`` gets each run as it ends.
     """
-    specs = arguments.model_specs(specs)
+    specs = resolve_all(specs)
     seed = arguments.seed(seed)
     for what, path in (("markdown_path", markdown_path), ("results_path", results_path)):
         if path is not None:

@@ -20,7 +20,7 @@ from mnist_models.backend import compat
 from mnist_models.data.recipe_arrays import Arrays, fit_and_validation, prepare, random_batches
 from mnist_models.spec import ModelSpec, Recipe
 from mnist_models.training.budget import STEPS_PER_EXECUTION, Budget, evaluate, execution_length
-from mnist_models.zoo.registry import build
+from mnist_models.zoo.registry import build, resolve
 
 
 @dataclass
@@ -65,7 +65,7 @@ def compile_model(model: keras.Model, recipe: Recipe,
     )
 
 
-def train(spec: ModelSpec, *, epochs: int | None = None, steps: int | None = None,
+def train(spec: ModelSpec | str, *, epochs: int | None = None, steps: int | None = None,
           seed: int = 0, target_accuracy: float | None = None, data: Arrays | None = None,
           verbose: int = 0,
           callbacks: list[keras.callbacks.Callback] | None = None) -> TrainResult:
@@ -84,7 +84,7 @@ def train(spec: ModelSpec, *, epochs: int | None = None, steps: int | None = Non
     a bad one raises :class:`~mnist_models.arguments.ArgumentError` (a ``ValueError``; a
     ``TypeError`` too for a wrong type) naming it.
     """
-    spec = arguments.model_spec(spec)
+    spec = resolve(spec)
     epochs = arguments.optional_count("epochs", epochs)
     steps = arguments.optional_count("steps", steps)
     if epochs is not None and steps is not None:

@@ -14,6 +14,7 @@ the :class:`~mnist_models.spec.model.ModelSpec`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from importlib import metadata
 from typing import TYPE_CHECKING
 
@@ -101,13 +102,33 @@ def get_spec(name: str) -> ModelSpec:
         raise UnknownModelError(f"unknown model {name!r}; valid names: {valid}") from None
 
 
-def build(spec: ModelSpec, seed: int | None = None) -> keras.Model:
+def resolve(value: ModelSpec | str, name: str = "spec") -> ModelSpec:
+    """The public functions' edge: a model's name resolved to its spec (an
+    :class:`UnknownModelError` listing the valid names if there is none), or a spec as it
+    is. Everything below takes the spec."""
+    if isinstance(value, str):
+        return get_spec(value)
+    return arguments.model_spec(value, name)
+
+
+def resolve_all(values: Sequence[ModelSpec | str] | None,
+                name: str = "specs") -> list[ModelSpec] | None:
+    """``None``, or each of a list of names or specs resolved by :func:`resolve`."""
+    if values is None:
+        return None
+    # A bare string is a sequence too: reproduce("lenet5") would run models 'l', 'e', ...
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        arguments.model_specs(values, name)  # raises the type error, naming ``name``
+    return [resolve(value, name) for value in values]
+
+
+def build(spec: ModelSpec | str, seed: int | None = None) -> keras.Model:
     """Build ``spec``'s model with fresh weights; a given ``seed`` makes them reproducible.
 
     The one place a model is seeded and built: training, the benchmarks and the commands all
     come here, so a variant (``dataclasses.replace(spec, ...)``) is built the same way.
     """
-    spec = arguments.model_spec(spec)
+    spec = resolve(spec)
     if seed is not None:
         seed = arguments.seed(seed)
         from mnist_models.backend import compat  # imports Keras, which building needs anyway

@@ -2,7 +2,7 @@
 
 A baseline is recorded once per environment (one needs an H100), so a model registered since
 has none: ``bench-compare`` names its benchmarks "no baseline" and compares the rest.
-Re-recording is a deliberate step (README, Benchmarks). What must hold is that every model a
+Re-recording is a deliberate step (docs/benchmarks.md). What must hold is that every model a
 baseline measured still exists and was measured whole, every phase at the batch sizes its spec
 says: a baseline that lost a phase or its per-round data would make ``bench-compare`` compare
 less than the user thinks.

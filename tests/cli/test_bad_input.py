@@ -188,14 +188,17 @@ NAMES = [
     cli("frobnicate", message="invalid choice"),
     api(lambda: mnist_models.get_spec("lenet6"), "unknown model 'lenet6'", KeyError),
     api(lambda: mnist_models.get_spec(5), "unknown model 5", KeyError),
-    # Below the edge a name is refused: it was to be resolved there, once.
-    api(lambda: training.train("lenet5"), "spec: expected a ModelSpec (mnist_models.get_spec("
-        "name)), got str 'lenet5'", TypeError),
-    api(lambda: mnist_models.build(5), "spec: expected a ModelSpec", TypeError),
-    api(lambda: run_gate("lenet5"), "spec: expected a ModelSpec", TypeError),
+    # The public functions take a name or a spec, resolved once at their edge.
+    api(lambda: training.train("lenet6"), "unknown model 'lenet6'; valid names", KeyError),
+    api(lambda: mnist_models.build("nope"), "unknown model 'nope'; valid names: cnn_12_20",
+        KeyError),
+    api(lambda: mnist_models.build(5), "spec: expected a model name or a ModelSpec, got int 5",
+        TypeError),
+    api(lambda: run_gate("nope"), "unknown model 'nope'", KeyError),
+    api(lambda: run_gate(5.0), "spec: expected a model name or a ModelSpec", TypeError),
     api(lambda: reproduce("lenet5"), "specs: expected a list of ModelSpecs, got str",
         TypeError),
-    api(lambda: reproduce([LENET5, "nope"]), "specs: expected a ModelSpec", TypeError),
+    api(lambda: reproduce([LENET5, "nope"]), "unknown model 'nope'", KeyError),
     api(lambda: dataclasses.replace(LENET5, recipe="adam"), "recipe: expected a Recipe",
         TypeError),
     api(lambda: training.train(LENET5, verbose=3), "verbose: expected 0, 1 or 2"),

@@ -1,4 +1,4 @@
-"""tools/compat_table.py turns tox's --result-json record into the README's table."""
+"""tools/compat_table.py turns tox's --result-json record into docs/tox.md's table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""tools/tox_table.py: the README's table of tox environments is tox.ini's, never typed in."""
+"""tools/tox_table.py: docs/tox.md's table of tox environments is tox.ini's, never typed in."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[2] / "tools"))
 import tox_table
 
+from mnist_models.cli import doc_tables
 
-def test_readme_holds_the_table_tox_ini_gives():
-    assert tox_table.readme_block() == tox_table.table(), \
-        "README.md's tox table is stale: python tools/tox_table.py prints the current one"
+
+def test_the_docs_hold_the_table_tox_ini_gives():
+    assert tox_table.ROOT / doc_tables.DOC_FILES[tox_table.MARKER] == tox_table.DOC
+    assert tox_table.doc_block() == tox_table.table(), \
+        "docs/tox.md's tox table is stale: python tools/tox_table.py prints the current one"
     assert tox_table.main(["--check"]) == 0
 
 

@@ -20,6 +20,7 @@ import pytest
 import mnist_models
 from mnist_models.backend import code_paths, compat
 from mnist_models.backend.provenance import provenance
+from mnist_models.cli import doc_tables
 from mnist_models.fingerprints import check as fingerprint_check
 from mnist_models.fingerprints import goldens, tolerances
 from mnist_models.fingerprints.compute import all_golden_keys
@@ -29,7 +30,8 @@ from tests.support import checks, files
 
 GOLDEN = files.GOLDEN
 CALIBRATION = files.DEVIATIONS
-README = files.README
+#: The page that holds the tolerance table.
+TOLERANCE_DOC = files.ROOT / doc_tables.DOC_FILES["fingerprint-tolerances"]
 #: The tox test environments; each one's deviations must be in the calibration.
 TOX_ENVIRONMENTS = ("tf215", "tf216", "tf217", "tf218", "tf219", "tf220", "tf221", "jax",
                     "torch")
@@ -110,8 +112,8 @@ def test_a_known_difference_moves_its_model_past_the_common_golden(key):
 
 def test_readme_tolerance_table_is_the_calibrations():
     block = re.search(r"<!-- fingerprint-tolerances -->\n(.*?)<!-- /fingerprint-tolerances -->",
-                      README.read_text(), re.DOTALL)
-    assert block, "README has no <!-- fingerprint-tolerances --> block"
+                      TOLERANCE_DOC.read_text(), re.DOTALL)
+    assert block, f"{TOLERANCE_DOC.name} has no <!-- fingerprint-tolerances --> block"
     expected = tolerances.markdown(tolerances.read_calibration(CALIBRATION), KEYS)
     assert block.group(1) == expected, "stale: regenerate with mnist-models fingerprint " \
                                        "--tolerance-table"

@@ -1,14 +1,14 @@
-"""The threshold rule's false-failure rate, the power table's verdicts, and the README's copy."""
+"""The threshold rule's false-failure rate, the power table's verdicts, and docs/gates.md's copy."""
 
 from __future__ import annotations
 
 import re
 import statistics
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from mnist_models.cli import doc_tables
 from mnist_models.gates import power as gate_power
 from mnist_models.gates.breaks import BREAKS, gate_steps
 from mnist_models.gates.calibration import gate_accuracies, threshold_for
@@ -16,8 +16,10 @@ from mnist_models.gates.power import PowerFileError, PowerStudy
 from mnist_models.gates.power_table import NOISE_SDS, cells, markdown
 from mnist_models.gates.threshold import FALSE_FAILURE_RATE, threshold_from, tolerance_factor
 from mnist_models.zoo.registry import get_spec
+from tests.support import files
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+#: The page that holds the power table.
+POWER_DOC = files.ROOT / doc_tables.DOC_FILES["gate-power"]
 
 
 def test_tolerance_factor_is_the_published_one():
@@ -91,9 +93,9 @@ def test_a_study_file_survives_writing_and_reading(tmp_path):
 
 
 def test_readme_power_table_is_the_committed_studys():
-    block = re.search(r"<!-- gate-power -->\n(.*?)<!-- /gate-power -->", README.read_text(),
+    block = re.search(r"<!-- gate-power -->\n(.*?)<!-- /gate-power -->", POWER_DOC.read_text(),
                       re.DOTALL)
-    assert block, "README has no <!-- gate-power --> block"
+    assert block, f"{POWER_DOC.name} has no <!-- gate-power --> block"
     assert block.group(1) == markdown(gate_power.read()), \
         "stale: regenerate with mnist-models gate-power --table"
 

@@ -6,6 +6,9 @@ from mnist_models import paths
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
+#: The MkDocs site's pages (mkdocs.yml at ROOT lists them).
+DOCS = ROOT / "docs"
+MKDOCS = ROOT / "mkdocs.yml"
 #: How the shipped measurements were made: commands and their output.
 NOTES = ROOT / "calibration"
 SHIPPED = paths.shipped_folder()

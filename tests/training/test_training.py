@@ -23,9 +23,19 @@ def test_bad_arguments_are_refused_before_any_work(kwargs):
         train(get_spec("mlp_25_25"), **kwargs)
 
 
-def test_a_name_is_refused_train_takes_the_spec():
-    with pytest.raises(TypeError, match=r"spec: expected a ModelSpec \(mnist_models.get_spec"):
-        train("mlp_25_25")
+def test_train_takes_a_name_or_a_spec_and_refuses_anything_else():
+    with pytest.raises(mnist_models.UnknownModelError, match="unknown model 'nope'; valid names"):
+        train("nope", steps=1)
+    with pytest.raises(TypeError, match=r"spec: expected a model name or a ModelSpec, got int"):
+        train(5, steps=1)
+
+
+@pytest.mark.training
+def test_train_resolves_a_name_to_the_same_run_as_its_spec():
+    by_name = train("mlp_25_25", steps=3, seed=1)
+    by_spec = train(get_spec("mlp_25_25"), steps=3, seed=1)
+    assert by_name.model == by_spec.model == "mlp_25_25"
+    assert by_name.test_accuracy == by_spec.test_accuracy
 
 
 def test_random_batches_sample_with_replacement_like_document_004():

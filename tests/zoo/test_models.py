@@ -77,6 +77,13 @@ def test_unknown_model_name_lists_valid_names(bad_name):
     assert repr(bad_name) in message
     for name in MODELS:
         assert name in message
-    # A name is resolved once, at the edge; build takes only the spec it gives.
-    with pytest.raises(TypeError, match="expected a ModelSpec"):
+    # build takes a name as get_spec does, and says the same.
+    with pytest.raises(mnist_models.UnknownModelError, match=repr(bad_name)):
         mnist_models.build(bad_name)
+
+
+def test_build_takes_a_name_as_timm_create_model_does():
+    by_name = mnist_models.build("lenet5", seed=0)
+    by_spec = mnist_models.build(mnist_models.get_spec("lenet5"), seed=0)
+    assert by_name.count_params() == by_spec.count_params() == 61_706
+    checks.check_same_weights(by_name, by_spec)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import importlib
 import sys
-from pathlib import Path
 
 from mnist_models.cli import doc_tables
 from mnist_models.zoo.families import FAMILIES, discover
 from mnist_models.zoo.registry import builtin_models
+from tests.support import files
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = files.ROOT / doc_tables.DOC_FILES["zoo"]
 
 
 def test_every_module_with_specs_is_a_family_and_no_other():

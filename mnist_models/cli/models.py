@@ -1,10 +1,4 @@
-"""What each ``mnist-models`` command does, once :mod:`mnist_models.cli.app` has checked its
-arguments and output paths.
-
-Each command imports what it needs when it runs: ``list`` and the argument checks never import
-Keras (or TensorFlow), the commands that train do. A bad file or bad data met while a command
-runs is raised, and :func:`mnist_models.cli.app.main` turns it into one line and exit code 2.
-"""
+"""``list``, ``summary``, ``train`` and ``check``: the zoo, one model, one run, the main job."""
 
 from __future__ import annotations
 
@@ -14,12 +8,22 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
+from mnist_models import arguments
+from mnist_models.cli.common_args import (
+    accuracy,
+    add_command,
+    add_model_names,
+    model_spec,
+    models_epilog,
+    positive_int,
+    seed,
+)
+
 
 def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     from mnist_models.text_table import aligned
 
     print(aligned(header, rows))
-
 
 def cmd_list(args: argparse.Namespace) -> int:
     from mnist_models.zoo.registry import all_specs
@@ -38,7 +42,6 @@ def cmd_list(args: argparse.Namespace) -> int:
           s.description] for s in specs],
     )
     return 0
-
 
 def cmd_summary(args: argparse.Namespace) -> int:
     from mnist_models.zoo.architecture import layer_table, table_mismatches
@@ -67,7 +70,6 @@ def cmd_summary(args: argparse.Namespace) -> int:
         print(f"MISMATCH: {problem}")
     return 1 if problems else 0
 
-
 @contextlib.contextmanager
 def _progress_to(json_output: bool) -> Iterator[int]:
     """Keras verbosity for a run: a progress bar on a terminal, never mixed into JSON.
@@ -83,7 +85,6 @@ def _progress_to(json_output: bool) -> Iterator[int]:
             yield 1
     else:
         yield 1
-
 
 def cmd_train(args: argparse.Namespace) -> int:
     from mnist_models.training.train import train
@@ -113,7 +114,6 @@ def cmd_train(args: argparse.Namespace) -> int:
               f"{result.seconds:.1f} s, seed {result.seed}{reached}")
     return 0 if result.reached_target in (None, True) else 1
 
-
 def _environment_line() -> str:
     """The header of a report: versions, CPU and the kernels' code path it ran on."""
     from mnist_models.backend import code_paths, compat
@@ -122,7 +122,6 @@ def _environment_line() -> str:
     backend = versions["backend"]
     return (f"keras {versions['keras']}, {backend} {versions.get(backend, '')} on "
             f"{code_paths.summary(code_paths.describe(backend))}")
-
 
 def cmd_check(args: argparse.Namespace) -> int:
     from mnist_models.gates.gate import gate_threshold, run_gate
@@ -152,69 +151,44 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def cmd_reproduce(args: argparse.Namespace) -> int:
-    from mnist_models.reproduction.reproduce import reproduce
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``list``, ``summary``, ``train`` and ``check`` to the ``mnist-models`` parser."""
+    listing = add_command(sub, "list", "list the zoo: model, document, params, reported accuracy")
+    listing.add_argument("--json", action="store_true",
+                         help="print one JSON array on stdout (default: a table)")
+    listing.set_defaults(func=cmd_list)
 
-    return reproduce(args.specs or None, markdown_path=args.markdown, seed=args.seed,
-                     results_path=args.results, from_results=args.from_results)
+    summary = add_command(sub, "summary", "a model's layer table beside its document's; exit 1 if "
+                   "they differ", epilog=models_epilog())
+    summary.add_argument("spec", type=model_spec, metavar="NAME", help="the model")
+    summary.set_defaults(func=cmd_summary)
 
+    train = add_command(sub, "train", "train a model by its document's recipe, then evaluate it on "
+                 "the 10,000 test images", epilog=models_epilog())
+    train.add_argument("spec", type=model_spec, metavar="NAME", help="the model (below)")
+    budget = train.add_mutually_exclusive_group()
+    budget.add_argument("--epochs", type=positive_int, metavar="N",
+                        help="train N epochs, passes over the training set (default: the "
+                        "recipe's budget, below)")
+    budget.add_argument("--steps", type=positive_int, metavar="N",
+                        help="train exactly N optimizer steps, batches of the recipe's size "
+                        "(default: the recipe's budget)")
+    train.add_argument("--seed", type=seed, default=0, metavar="N",
+                       help=f"seed of the initial weights, shuffling and dropout, an integer "
+                       f"in [0, {arguments.MAX_SEED}] (default: 0)")
+    train.add_argument("--target-accuracy", type=accuracy, metavar="A",
+                       help="stop at the first test evaluation (four an epoch) with accuracy "
+                       ">= A, a fraction in (0, 1]; exit 1 if the budget ends first (default: "
+                       "none, train the whole budget)")
+    train.add_argument("--json", action="store_true",
+                       help="print the result as one JSON object on stdout (default: one line "
+                       "of text)")
+    train.add_argument("--plot", metavar="DIR",
+                       help="write NAME_loss.png, NAME_accuracy.png (against optimizer steps) "
+                       "and NAME_confusion.png into DIR, created if missing (default: none)")
+    train.set_defaults(func=cmd_train)
 
-def cmd_fingerprint(args: argparse.Namespace) -> int:
-    from mnist_models.fingerprints import check as fingerprint_check
-    from mnist_models.zoo.registry import builtin_models, get_spec, list_models
-
-    # Tolerances are measured per tox environment for the zoo's own models (a plugin's model
-    # is held to the floors), and the README's table is theirs: an installed plugin changes
-    # neither.
-    default = builtin_models() if args.tolerance_table or args.calibrate else list_models()
-    specs = args.specs or [get_spec(name) for name in default]
-    command = "mnist-models fingerprint " + " ".join(sys.argv[2:])
-    # A missing or broken golden file is a GoldenError: main() makes it one line, exit 2.
-    if args.tolerance_table:
-        from mnist_models.fingerprints import tolerances
-        from mnist_models.fingerprints.compute import all_golden_keys
-
-        keys = [key for spec in specs for key in all_golden_keys(spec)]
-        print(tolerances.markdown(tolerances.read_calibration(), keys), end="")
-        return 0
-    if args.write:
-        rows, written = fingerprint_check.write(specs, command, args.measurements)
-        print(fingerprint_check.table(rows) if rows else "no earlier goldens to compare")
-        print(f"wrote {len(written)} golden(s): {', '.join(written) or 'none'}")
-        return 0
-    if args.all_paths and not args.calibrate:
-        raise ValueError("fingerprint --all-paths: expected --calibrate ENV beside it")
-    if args.calibrate and args.all_paths:
-        return fingerprint_check.calibrate_all_paths([s.name for s in args.specs or []],
-                                                     args.calibrate, args.measurements)
-    if args.calibrate:
-        rows = fingerprint_check.calibrate(specs, args.calibrate, command, args.measurements)
-        print(fingerprint_check.table(rows))
-        print(f"recorded {args.calibrate}'s deviations for {len(specs)} model(s)")
-        return 0
-    rows, status = fingerprint_check.check(specs)
-    print(fingerprint_check.table(rows))
-    moved = sorted({row.deviation.model for row in rows if row.moved})
-    print(f"MOVED: {', '.join(moved)}" if moved else "every fingerprint matches its golden")
-    return status
-
-
-def cmd_bench_compare(args: argparse.Namespace) -> int:
-    from mnist_models.bench.compare import compare_files, report_lines, table
-
-    # The threshold was parsed with the arguments; a broken file is a BaselineError (main).
-    report = compare_files(args.baseline, args.current, args.threshold)
-    print(table(report.results, args.threshold))
-    lines, code = report_lines(report, args.allow_missing)
-    print("\n".join(lines))
-    return code
-
-
-def cmd_bench_report(args: argparse.Namespace) -> int:
-    from mnist_models.bench.report import chart, collect, markdown
-
-    labels, rows = collect(args.files)  # every file checked before anything is written
-    if args.chart:
-        print(f"chart: {chart(labels, rows, args.chart)}", file=sys.stderr)
-    print(markdown(labels, rows), end="")
-    return 0
+    check = add_command(sub, "check", "the main job: each model's layer table against its document "
+                 "and its short accuracy gate, one table; exit 1 on any failure")
+    add_model_names(check, "check")
+    check.set_defaults(func=cmd_check)

@@ -1,0 +1,120 @@
+"""The command line's shared arguments: one type per kind of value, each a check of
+:mod:`mnist_models.arguments` (the API's checks, with the same message for the same mistake),
+and the helpers every command registers itself with.
+
+Nothing here imports Keras: the model names come from the registry's plain data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import textwrap
+from collections.abc import Callable
+from typing import Any
+
+from mnist_models import arguments
+from mnist_models.spec import ModelSpec
+
+
+def argument_type(check: Callable[[str], Any]) -> Callable[[str], Any]:
+    """An argparse type from a check whose ValueError (or KeyError) message is for the user."""
+
+    def convert(text: str) -> Any:
+        try:
+            return check(text)
+        except (ValueError, KeyError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = check.__name__
+    return convert
+
+
+@argument_type
+def model_spec(text: str) -> ModelSpec:
+    """The edge where a model's name is resolved: commands get its spec, never the name."""
+    from mnist_models.zoo.registry import get_spec
+
+    return get_spec(text)
+
+
+@argument_type
+def positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"expected a positive integer, got {text!r}") from None
+    if number < 1:
+        raise ValueError(f"expected a positive integer, got {number}")
+    return number
+
+
+@argument_type
+def seed(text: str) -> int:
+    expected = f"expected an integer in [0, {arguments.MAX_SEED}]"
+    try:
+        number = int(text)
+    except ValueError:
+        raise ValueError(f"{expected}, got {text!r}") from None
+    if not 0 <= number <= arguments.MAX_SEED:
+        raise ValueError(f"{expected}, got {number}")
+    return number
+
+
+@argument_type
+def accuracy(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"expected a number in (0, 1], got {text!r}") from None
+    if math.isnan(number) or not 0 < number <= 1:
+        raise ValueError(f"expected an accuracy in (0, 1], got {number}")
+    return number
+
+
+@argument_type
+def threshold(text: str) -> float:
+    from mnist_models.bench.compare import parse_threshold
+
+    try:
+        return parse_threshold(text)
+    except ValueError as error:
+        raise ValueError(str(error).removeprefix("threshold: ")) from None
+
+
+@argument_type
+def margin(text: str) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"expected a fraction in [0, 1), got {text!r}") from None
+    if math.isnan(number) or not 0 <= number < 1:
+        raise ValueError(f"expected a fraction in [0, 1), got {number}")
+    return number
+
+
+def models_epilog() -> str:
+    """The zoo, one line a model, with the budget its recipe trains by default."""
+    from mnist_models.zoo.registry import all_specs
+
+    lines = ["models (NAME), with the budget and batch size of their document's recipe:"]
+    for spec in all_specs():
+        lines.append(f"  {spec.name:<13} {spec.recipe.budget():>10}, batch "
+                     f"{spec.recipe.batch_size:<4} {spec.description}")
+    return "\n".join(lines)
+
+
+def add_command(commands_: argparse._SubParsersAction, name: str, help_text: str,
+         epilog: str | None = None) -> argparse.ArgumentParser:
+    # Raw, so the models' table in the epilog keeps its columns; the description is wrapped
+    # here instead.
+    return commands_.add_parser(name, help=help_text, description=textwrap.fill(help_text, 79),
+                                epilog=epilog,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def add_model_names(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",
+                        help=f"models to {verb} (default: every model; see "
+                        "`mnist-models list`)")
+
