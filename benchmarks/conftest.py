@@ -26,6 +26,18 @@ from mnist_models.bench.workloads import BENCH_THREADS
 THREADS = compat.configure_threads(*BENCH_THREADS)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Two minutes of timing that nobody can compare with anything is worse than a refusal.
+    keeps = any(config.getoption(option, None) for option in (
+        "benchmark_json", "benchmark_save", "benchmark_autosave", "benchmark_disable"))
+    listing = config.getoption("collectonly", False) or config.getoption("help", False)
+    if not keeps and not listing:
+        raise pytest.UsageError(
+            "pytest benchmarks keeps nothing as run: add --benchmark-json FILE (what "
+            "mnist-models bench-compare and bench-report read), e.g. pytest benchmarks "
+            "--benchmark-only --benchmark-json bench.json")
+
+
 def pytest_benchmark_update_machine_info(config, machine_info):
     machine_info["mnist_models"] = bench_files.machine_info(THREADS)
 

@@ -26,6 +26,8 @@ class OutputError(ValueError):
 
 def check_folder(folder: str | os.PathLike[str], what: str) -> Path:
     """Create ``folder`` (and its parents) if needed and prove a file can be written there."""
+    if not str(folder).strip():
+        raise OutputError(f"{what} {str(folder)!r} is not writable: expected a folder name")
     path = Path(folder).expanduser()
     missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
@@ -43,6 +45,8 @@ def check_folder(folder: str | os.PathLike[str], what: str) -> Path:
 
 def check_file(file: str | os.PathLike[str], what: str) -> Path:
     """Prove ``file`` can be written (or replaced) before any work; create its folder."""
+    if not str(file).strip():
+        raise OutputError(f"{what} {str(file)!r} is not writable: expected a file name")
     path = Path(file).expanduser()
     if path.is_dir():
         raise OutputError(f"{what} {str(path)!r} is not writable: it is a folder")

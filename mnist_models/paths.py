@@ -49,8 +49,10 @@ def shipped(name: str) -> Path:
 
 
 def gate_file(folder: Path, backend: str) -> Path:
-    """The gate calibration of ``backend`` in ``folder``: TensorFlow's is ``gates.json``."""
-    return folder / (GATES if backend == "tensorflow" else f"gates-{backend}.json")
+    """The gate calibration of ``backend`` in ``folder``: TensorFlow's is ``gates.json``; in
+    the shipped folder, the :data:`OVERRIDE` folder's copy where it has one."""
+    name = GATES if backend == "tensorflow" else f"gates-{backend}.json"
+    return shipped(name) if Path(folder) == shipped_folder() else Path(folder) / name
 
 
 def source_tree() -> Path | None:

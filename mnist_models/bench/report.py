@@ -38,6 +38,10 @@ def collect(paths: list[str]) -> tuple[list[str], dict[tuple[str, str, int], dic
     CV.clear()
     for name in paths:
         run = read_run(name)
+        if not run.benchmarks:
+            # An empty chart at exit 0 would read as "nothing to report": say it was empty.
+            raise BaselineError(f"{run.path}: its 'benchmarks' list is empty; expected a "
+                                "pytest-benchmark run that timed something")
         label = _run_label(run)
         labels.append(label)
         cvs = []

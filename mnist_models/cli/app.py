@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from mnist_models import arguments, outputs, paths, records
 from mnist_models.backend import quiet
+from mnist_models.cli.common_args import merge_models
 from mnist_models.cli.parser import EXIT_USAGE, build_parser
 
 __all__ = ["EXIT_INTERRUPTED", "EXIT_USAGE", "build_parser", "main"]
@@ -30,20 +31,19 @@ _USES_KERAS = {"summary", *_USES_DATA}
 
 
 def _check_outputs(args: argparse.Namespace) -> None:
-    """Create and prove every output target before any work (OutputError if one can't be)."""
+    """Create and prove every output target before any work (OutputError if one can't be).
+
+    An empty value is a target too (``--plot ""``), refused by name, never read as "none"."""
     for option in ("plot", "chart"):
         # find_spec, not import: matplotlib takes a second to import, and only drawing needs it.
         if getattr(args, option, None) and importlib.util.find_spec("matplotlib") is None:
             raise outputs.OutputError(f"--{option} draws with matplotlib, which is not "
                                       "installed; expected pip install 'mnist-models[cli]'")
-    if getattr(args, "plot", None):
+    if getattr(args, "plot", None) is not None:
         outputs.check_folder(args.plot, "--plot folder")
-    if getattr(args, "markdown", None):
-        outputs.check_file(args.markdown, "--markdown file")
-    if getattr(args, "chart", None):
-        outputs.check_file(args.chart, "--chart file")
-    if getattr(args, "json_out", None):
-        outputs.check_file(args.json_out, "--json file")
+    for option, dest in (("markdown", "markdown"), ("chart", "chart"), ("json", "json_out")):
+        if getattr(args, dest, None) is not None:
+            outputs.check_file(getattr(args, dest), f"--{option} file")
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
@@ -58,11 +58,14 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    merge_models(args)
     with outputs.removing_created_folders_on_error():
         _check_outputs(args)
         # These read a JSON file and train no model.
         light = any(getattr(args, option, None)
                     for option in ("tolerance_table", "table", "from_results"))
+        if getattr(args, "preflight", None) is not None:
+            args.preflight(args)  # every file the command reads, before data and Keras
         if args.command in _USES_DATA and not light:
             from mnist_models.data.mnist import load_mnist
 

@@ -15,11 +15,18 @@ import sys
 from typing import Any
 
 from mnist_models import outputs
+from mnist_models.arguments import ArgumentError
 from mnist_models.backend import code_paths
 from mnist_models.bench.ab.client import Side
 from mnist_models.bench.ab.run import CLOCKS, DEFAULT_GENERATIONS, MIN_ROUNDS, MODES
 from mnist_models.bench.worker import PHASES
-from mnist_models.cli.common_args import add_command, argument_type, positive_int, threshold
+from mnist_models.cli.common_args import (
+    add_command,
+    add_model_names,
+    argument_type,
+    positive_int,
+    threshold,
+)
 
 DEFAULT_BUDGET = 180.0
 
@@ -32,12 +39,6 @@ def _seconds(text: str) -> float:
     if not number > 0 or math.isinf(number):
         raise ValueError(f"expected a positive number of seconds, got {text!r}")
     return number
-
-
-def _specs(text: str) -> list[Any]:
-    from mnist_models.zoo.registry import get_spec
-
-    return [get_spec(name.strip()) for name in text.split(",")]  # resolved once, here
 
 
 def _phases(text: str) -> list[str]:
@@ -57,6 +58,17 @@ def _environment(text: str) -> tuple[str, str]:
 
 
 def sides(args: argparse.Namespace) -> argparse.Namespace:
+    """The two sides; a model's name where an interpreter goes is the misparse of
+    ``--models A B PY PY`` (names after ``--models`` are one comma-separated word), said so."""
+    from mnist_models.zoo.registry import all_specs, list_models
+
+    for side in ("baseline", "candidate"):
+        given = getattr(args, f"{side}_python")
+        if given in list_models():
+            raise ArgumentError(f"{side} interpreter {given!r} is a model name; expected "
+                                "bench-ab BASELINE_PYTHON CANDIDATE_PYTHON [NAME ...] (or "
+                                "--models A,B, comma-separated)")
+    args.specs = args.specs or all_specs()
     args.baseline_side = Side("baseline", args.baseline_python, dict(args.baseline_env or []))
     args.candidate_side = Side("candidate", args.candidate_python,
                                dict(args.candidate_env or []))
@@ -129,7 +141,7 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
         outputs.check_file(args.json, "--json file")
     # A broken floors file stops the run before any worker starts.
     floors, floors_line, same_kind = _floors(args)
-    chosen = bench_ab.workloads(args.models, args.phases)
+    chosen = bench_ab.workloads(args.specs, args.phases)
     loads = {"before": _loads()}
     run = bench_ab.run(args.baseline_side, args.candidate_side, chosen, mode=args.mode,
                        budget=args.time_budget, generations=args.generations)
@@ -166,8 +178,6 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``bench-ab`` to the ``mnist-models`` parser."""
-    from mnist_models.zoo.registry import list_models
-
     parser = add_command(sub, "bench-ab", "compare two Python environments side by side in one "
                  "session: generations of worker pairs, rounds paired by time slot, an "
                  "interval per benchmark; exit 1 on a regression")
@@ -176,9 +186,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("candidate_python", metavar="CANDIDATE_PYTHON",
                         help="interpreter of the candidate side (the same one to measure the "
                         "A/A noise floor)")
-    parser.add_argument("--models", type=argument_type(_specs), metavar="A,B",
-                        default=",".join(list_models()),
-                        help="comma-separated models (default: every registered model)")
+    add_model_names(parser, "time")
     parser.add_argument("--phases", type=argument_type(_phases), metavar="P,Q",
                         default=",".join(PHASES),
                         help=f"comma-separated phases among {', '.join(PHASES)} (default: "

@@ -33,43 +33,38 @@ def argument_type(check: Callable[[str], Any]) -> Callable[[str], Any]:
 @argument_type
 def model_spec(text: str) -> ModelSpec:
     """The edge where a model's name is resolved: commands get its spec, never the name."""
-    from mnist_models.zoo.registry import get_spec
+    from mnist_models.zoo.registry import get_spec, list_models
 
+    if "/" in text or "\\" in text:
+        # What a misplaced interpreter looks like (bench-ab --models A B PY PY).
+        raise ValueError(f"expected a model name, got the path {text!r}: interpreters go "
+                         "before the model names; models: " + ", ".join(list_models()))
     return get_spec(text)
+
+
+def _number(text: str, kind: type, expected: str) -> Any:
+    """The word ``text`` as a number of ``kind``, or the check's own message for a non-number."""
+    try:
+        return kind(text)
+    except ValueError:
+        raise ValueError(f"expected {expected}, got {text!r}") from None
 
 
 @argument_type
 def positive_int(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise ValueError(f"expected a positive integer, got {text!r}") from None
-    if number < 1:
-        raise ValueError(f"expected a positive integer, got {number}")
-    return number
+    return arguments.positive_count("", _number(text, int, "a positive integer"))
 
 
 @argument_type
 def seed(text: str) -> int:
-    expected = f"expected an integer in [0, {arguments.MAX_SEED}]"
-    try:
-        number = int(text)
-    except ValueError:
-        raise ValueError(f"{expected}, got {text!r}") from None
-    if not 0 <= number <= arguments.MAX_SEED:
-        raise ValueError(f"{expected}, got {number}")
-    return number
+    return arguments.seed(_number(text, int, f"an integer in [0, {arguments.MAX_SEED}]"), "")
 
 
 @argument_type
 def accuracy(text: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"expected a number in (0, 1], got {text!r}") from None
-    if math.isnan(number) or not 0 < number <= 1:
-        raise ValueError(f"expected an accuracy in (0, 1], got {number}")
-    return number
+    value = arguments.accuracy("", _number(text, float, "a number in (0, 1]"))
+    assert value is not None
+    return value
 
 
 @argument_type
@@ -113,8 +108,32 @@ def add_command(commands_: argparse._SubParsersAction, name: str, help_text: str
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
 
 
+@argument_type
+def model_list(text: str) -> list[ModelSpec]:
+    """``--models A,B``: the same names as the positional form, comma-separated."""
+    from mnist_models.zoo.registry import get_spec
+
+    names = [name.strip() for name in text.split(",")]
+    if not all(names):
+        raise ValueError(f"expected model names separated by commas, got {text!r}")
+    return [get_spec(name) for name in names]
+
+
 def add_model_names(parser: argparse.ArgumentParser, verb: str) -> None:
+    """The one way every command takes several models: names after the command, or the same
+    names as ``--models A,B`` (merged with them by :func:`merge_models`)."""
     parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",
                         help=f"models to {verb} (default: every model; see "
                         "`mnist-models list`)")
+    parser.add_argument("--models", dest="models_option", type=model_list, metavar="A,B",
+                        help="the same models comma-separated, for scripts that build the "
+                        "list (default: the NAMEs)")
+
+
+def merge_models(args: argparse.Namespace) -> None:
+    """``args.specs``: the positional names, then ``--models``', each model once."""
+    chosen = [*(getattr(args, "specs", None) or []),
+              *(getattr(args, "models_option", None) or [])]
+    if hasattr(args, "specs"):
+        args.specs = list({spec.name: spec for spec in chosen}.values())
 

@@ -123,6 +123,18 @@ def _environment_line() -> str:
     return (f"keras {versions['keras']}, {backend} {versions.get(backend, '')} on "
             f"{code_paths.summary(code_paths.describe(backend))}")
 
+def read_gates(args: argparse.Namespace) -> None:
+    """``check``'s preflight: every chosen model's gate calibration is read (and its budget
+    compared) before MNIST is loaded or Keras imported, so a missing or broken one is one
+    line at once, not after seconds of imports."""
+    from mnist_models.gates import calibration
+    from mnist_models.zoo.registry import all_specs
+
+    for spec in args.specs or all_specs():
+        if spec.gate is not None:
+            calibration.calibrated(spec.gate, "tensorflow")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from mnist_models.gates.gate import gate_threshold, run_gate
     from mnist_models.zoo.architecture import table_mismatches
@@ -191,4 +203,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = add_command(sub, "check", "the main job: each model's layer table against its document "
                  "and its short accuracy gate, one table; exit 1 on any failure")
     add_model_names(check, "check")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=cmd_check, preflight=read_gates)

@@ -30,7 +30,18 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr and exit code 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
+        commands = self._subcommands()
+        if commands and "required: COMMAND" in message:
+            # `mnist-models` alone: say what it takes, in the one line a usage error gets.
+            message = (f"expected a command, one of: {', '.join(commands)} (mnist-models "
+                       "COMMAND --help for its options)")
         self.exit(EXIT_USAGE, f"{self.prog}: error: {' '.join(message.split())}\n")
+
+    def _subcommands(self) -> list[str]:
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                return list(action.choices)
+        return []
 
 
 def build_parser() -> argparse.ArgumentParser:

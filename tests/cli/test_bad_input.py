@@ -11,6 +11,7 @@ tests/test_bench_files.py and tests/test_outputs.py.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +21,8 @@ import pytest
 import mnist_models
 from mnist_models import arguments
 from mnist_models.backend import compat
-from mnist_models.cli.app import main
+from mnist_models.cli.app import build_parser, main
+from mnist_models.cli.common_args import merge_models
 from mnist_models.data import recipe_arrays as recipe_data
 from mnist_models.data.mnist import ENV_VAR, DataError
 from mnist_models.gates.gate import run_gate
@@ -126,8 +128,8 @@ def test_seed_must_be_an_integer_a_backend_accepts(capsys, surface, case, messag
 
 
 ACCURACIES = [
-    cli("train", "lenet5", "--target-accuracy", "1.5", message="expected an accuracy in (0, 1]"),
-    cli("train", "lenet5", "--target-accuracy", "0", message="expected an accuracy in (0, 1]"),
+    cli("train", "lenet5", "--target-accuracy", "1.5", message="expected a number in (0, 1], got"),
+    cli("train", "lenet5", "--target-accuracy", "0", message="expected a number in (0, 1], got"),
     cli("train", "lenet5", "--target-accuracy", "nan", message="got nan"),
     cli("train", "lenet5", "--target-accuracy", "high", message="got 'high'"),
     api(lambda: training.train(MLP_25_25, target_accuracy=0.0), "target_accuracy: expected"),
@@ -215,3 +217,48 @@ def test_argument_errors_are_value_errors_and_type_errors_too():
     assert issubclass(arguments.ArgumentTypeError, TypeError)
     assert issubclass(arguments.ArgumentTypeError, ValueError)
     assert arguments.seed(np.int64(7)) == 7 and type(arguments.seed(np.int64(7))) is int
+
+
+PYTHON = sys.executable
+DIALECT = [
+    # No command: the line lists them.
+    cli(message="expected a command, one of: list, summary, train, check"),
+    # An empty output target is refused by name, never read as "none".
+    cli("train", "lenet5", "--plot", "", message="--plot folder '' is not writable: expected "
+        "a folder name"),
+    cli("reproduce", "lenet5", "--markdown", "", message="expected a file name"),
+    # bench-ab's models are names after the interpreters, or --models A,B; the old misparse
+    # of a space-separated --models is said so.
+    cli("bench-ab", "--models", "mlp_100", "lenet5", PYTHON, PYTHON,
+        message="expected a model name, got the path"),
+    cli("bench-ab", "lenet5", PYTHON, message="baseline interpreter 'lenet5' is a model name"),
+    cli("check", "--models", "lenet5,,mlp_100", message="expected model names separated by "
+        "commas"),
+    cli("check", "--models", "lenet5,nope", message="unknown model 'nope'"),
+]
+
+
+@pytest.mark.parametrize(("surface", "case", "message"), DIALECT)
+def test_one_dialect_and_one_line_for_each_mistake(capsys, surface, case, message):
+    check_case(capsys, surface, case, message)
+
+
+def test_an_empty_benchmark_run_is_refused_not_charted(capsys, tmp_path):
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"machine_info": {}, "benchmarks": []}')
+    chart = tmp_path / "chart.png"
+    assert_cli_refuses(capsys, ["bench-report", str(empty), "--chart", str(chart)],
+                       "its 'benchmarks' list is empty")
+    assert not chart.exists()
+
+
+def test_names_and_models_option_are_one_form(capsys):
+    parser = build_parser()
+    for argv in (["check", "lenet5", "mlp_100"], ["check", "--models", "lenet5,mlp_100"],
+                 ["check", "lenet5", "--models", "mlp_100,lenet5"]):
+        args = parser.parse_args(argv)
+        merge_models(args)
+        assert [spec.name for spec in args.specs] == ["lenet5", "mlp_100"], argv
+    args = parser.parse_args(["bench-ab", PYTHON, PYTHON, "lenet5", "--models", "mlp_100"])
+    merge_models(args)
+    assert [spec.name for spec in args.specs] == ["lenet5", "mlp_100"]

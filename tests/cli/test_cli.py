@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -219,3 +220,15 @@ def test_ctrl_c_is_one_line_exit_130_and_leaves_no_output(tmp_path):
     assert (process.returncode, out) == (130, ""), err
     assert err == "mnist-models train: interrupted\n"
     assert [p.name for p in tmp_path.iterdir()] == ["started"]  # no plots, no folders
+
+
+def test_check_reads_its_gate_calibrations_before_importing_keras(tmp_path):
+    """A broken calibration is one line at once: no data loaded, no Keras imported."""
+    (tmp_path / paths.GATES).write_text("{not json")
+    done = subprocess.run([sys.executable, "-c", IMPORTED_HEAVY, "check"], capture_output=True,
+                          text=True, cwd=tmp_path, timeout=60, check=False,
+                          env={**os.environ, paths.OVERRIDE: str(tmp_path)})
+    lines = done.stderr.strip().splitlines()
+    assert lines[-1] == "HEAVY 2 []", done.stderr[-2000:]
+    assert lines[-2].startswith(f"mnist-models check: error: {tmp_path / paths.GATES}: not "
+                                "readable JSON"), done.stderr[-2000:]
