@@ -32,6 +32,7 @@ _PUBLIC = {
     "train": "mnist_models.training.train",
     "run_gate": "mnist_models.gates.gate",
     "gate_threshold": "mnist_models.gates.gate",
+    "gate_bounds": "mnist_models.gates.gate",
     "reproduce": "mnist_models.reproduction.reproduce",
 }
 __all__ = sorted(_PUBLIC)

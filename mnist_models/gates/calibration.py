@@ -2,13 +2,14 @@
 
 One owner for ``gates.json`` (TensorFlow) and ``gates-BACKEND.json`` (a backend whose gate
 differs): ``mnist-models calibrate NAME`` writes a model's entry through :func:`record`, and a
-spec's :class:`~mnist_models.spec.model.Gate` reads its threshold through :func:`entry`. Each model
+spec's :class:`~mnist_models.spec.model.Gate` reads its bounds through :func:`entry`. Each model
 keeps its own provenance (date, versions, machine, command), so recalibrating one model leaves
 every other model's entry, provenance included, as it was.
 
 The zoo's files ship as package data (:mod:`mnist_models.paths`); a plugin's sit in its own
 package (``ModelSpec.data_dir``). A spec's gate holds plain data; :func:`calibrated` finds its
-calibration and :func:`threshold_for` its threshold.
+calibration, :func:`threshold_for` its threshold (lower bound) and :func:`bounds_for` both
+bounds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from mnist_models import paths, records
-from mnist_models.gates.threshold import threshold_from
+from mnist_models.gates.threshold import threshold_from, upper_bound_from
 from mnist_models.spec import Gate
 
 #: The version of the file's layout; version 1 kept one provenance for the whole file.
@@ -51,6 +52,14 @@ class GateCalibration:
     @property
     def threshold(self) -> float:
         return threshold_from(self.accuracies)
+
+    @property
+    def upper_bound(self) -> float:
+        return upper_bound_from(self.accuracies)
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return self.threshold, self.upper_bound
 
     @property
     def budget(self) -> str:
@@ -116,6 +125,12 @@ def threshold_for(gate: Gate, backend: str) -> float:
     return calibrated(gate, backend).threshold
 
 
+def bounds_for(gate: Gate, backend: str) -> tuple[float, float]:
+    """``gate``'s threshold and upper bound on ``backend``, from the one calibration
+    :func:`threshold_for` reads."""
+    return calibrated(gate, backend).bounds
+
+
 def calibrated_backends(directory: Path | None = None) -> list[str]:
     """TensorFlow, then every other backend with a calibration file of its own."""
     directory = directory or paths.shipped_folder()
@@ -163,10 +178,10 @@ def record(path: Path, calibration: GateCalibration) -> None:
 
 
 def markdown(calibrations: Sequence[GateCalibration]) -> str:
-    """The docs' table (docs/gates.md): per model, its accuracies' spread, the threshold and
-    provenance."""
-    lines = ["| model | budget | seeds | min | median | max | sd | threshold | median s "
-             "| calibrated on |", "|---|---|---|---|---|---|---|---|---|---|"]
+    """The docs' table (docs/gates.md): per model, its accuracies' spread, the threshold, the
+    upper bound and provenance."""
+    lines = ["| model | budget | seeds | min | median | max | sd | threshold | upper bound "
+             "| median s | calibrated on |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for c in calibrations:
         accs, secs = c.accuracies, [float(run["seconds"]) for run in c.runs]
         versions = c.provenance["versions"]
@@ -174,7 +189,7 @@ def markdown(calibrations: Sequence[GateCalibration]) -> str:
                           if k in versions)
         lines.append(f"| {c.model} | {c.budget} | {len(accs)} | {min(accs):.4f} | "
                      f"{statistics.median(accs):.4f} | {max(accs):.4f} | "
-                     f"{statistics.stdev(accs):.4f} | {c.threshold:.3f} | "
+                     f"{statistics.stdev(accs):.4f} | {c.threshold:.3f} | {c.upper_bound:.3f} | "
                      f"{statistics.median(secs):.1f} | {c.provenance['date']}, "
                      f"{c.provenance['machine']}, {stack} |")
     return "\n".join(lines) + "\n"

@@ -131,7 +131,8 @@ def test_train_json_is_the_last_line_of_stdout_and_alone(capsys, tmp_path):
 def test_check_prints_one_table_and_passes(capsys):
     code, out, _ = run(capsys, "check", "lenet5")
     assert code == 0, out
-    assert "lenet5" in out and "BELOW" not in out and "DIFFERS" not in out
+    assert "lenet5" in out and "BELOW" not in out and "ABOVE" not in out
+    assert "DIFFERS" not in out
     # The header names the versions, the CPU and the kernels' code path the verdict holds for.
     header = out.splitlines()[0]
     assert header.startswith("keras ") and ", path " in header, header
