@@ -114,7 +114,8 @@ CASES = [pytest.param(name, source, id=f"{name}-{source}",
 
 
 @pytest.mark.parametrize(("name", "source"), CASES)
-@settings(max_examples=2, deadline=None)
+# One drawn pair a case: each draw of a shuffling source is a short training run.
+@settings(max_examples=1, deadline=None)
 @given(seeds=PAIRS)
 def test_each_source_of_randomness_follows_the_seed(name, source, seeds):
     check_follows_seed(mnist_models.get_spec(name), source, *seeds)

@@ -21,8 +21,8 @@ NAME = "keras_io_convnet"
 #: The folders the zoo's registry-generated fast-tier tests live in, and the docs' tables;
 #: of those, the new model's own tests and every test that reads the whole zoo (the ones a
 #: test holding the zoo's composition would be among), to keep the default run short.
-SUITES = ("tests/zoo", "tests/fingerprints", "tests/docs", "tests/package")
-SELECTED = f"{NAME} or every or table or block or docs or zoo or registry"
+SUITES = ("tests/zoo", "tests/fingerprints", "tests/docs")
+SELECTED = f"{NAME} or every or table"
 
 
 def _copy_of_the_repository(target: Path) -> Path:
