@@ -95,12 +95,14 @@ def _refresh_doc_tables(spec) -> None:
         print("the documentation's generated tables were already current")
 
 
-def add_parser(sub: argparse._SubParsersAction, add, model_spec, positive_int) -> None:
-    """Register ``calibrate`` (called by :func:`mnist_models.cli.parser.build_parser`)."""
-    parser = add(sub, "calibrate", "ready a model: train its gate budget over seeds 0..N-1 and "
-                 "record the accuracies, with date, versions, machine and command, in its gate "
-                 "calibration (the threshold is computed from it), then write its fingerprint "
-                 "golden; other models' entries are kept")
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``calibrate`` to the ``mnist-models`` parser."""
+    from mnist_models.cli.common_args import add_command, model_spec, positive_int
+
+    parser = add_command(sub, "calibrate", "ready a model: train its gate budget over seeds "
+                         "0..N-1 and record the accuracies, with date, versions, machine and "
+                         "command, in its gate calibration (the band is computed from it), then "
+                         "write its fingerprint golden; other models' entries are kept")
     parser.add_argument("spec", type=model_spec, metavar="NAME", help="the model")
     parser.add_argument("--seeds", type=positive_int, default=MIN_SEEDS, metavar="N",
                         help=f"seeds to train, 0..N-1, at least {MIN_SEEDS} (default: "

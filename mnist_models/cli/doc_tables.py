@@ -61,7 +61,7 @@ def zoo_blocks() -> dict[str, str]:
     from mnist_models.fingerprints import tolerances
     from mnist_models.fingerprints.compute import all_golden_keys
 
-    specs = _zoo_specs()
+    specs = zoo_specs()
     keys = [key for spec in specs for key in all_golden_keys(spec)]
     return {"zoo": zoo_markdown(specs), "gate-calibration": calibration_markdown(specs),
             "fingerprint-tolerances": tolerances.markdown(tolerances.read_calibration(), keys)}
@@ -100,37 +100,24 @@ def refresh_all(root: Path, blocks: Mapping[str, str]) -> dict[str, list[str]]:
     return changed
 
 
-def _zoo_specs(specs: Sequence[ModelSpec] = ()) -> list[ModelSpec]:
+def zoo_specs(specs: Sequence[ModelSpec] = ()) -> list[ModelSpec]:
     from mnist_models.zoo.registry import builtin_models, get_spec
 
     return list(specs) or [get_spec(name) for name in builtin_models()]
 
 
-def cmd_list(args: argparse.Namespace) -> int:
-    """``list``: ``--markdown`` prints the README's zoo table, else the usual listing."""
-    if args.markdown_table:
-        print(zoo_markdown(_zoo_specs()), end="")
-        return 0
-    from mnist_models.cli import models as commands
-
-    return commands.cmd_list(args)
-
-
 def cmd_calibration(args: argparse.Namespace) -> int:
-    print(calibration_markdown(_zoo_specs(args.specs), args.backend), end="")
+    print(calibration_markdown(zoo_specs(args.specs), args.backend), end="")
     return 0
 
 
-def add_parsers(sub: argparse._SubParsersAction, add, listing: argparse.ArgumentParser,
-                model_spec) -> None:
-    """Add ``list --markdown`` and the ``calibration`` command (from cli_parser)."""
-    listing.add_argument("--markdown", action="store_true", dest="markdown_table",
-                         help="print the README's zoo table of the zoo's own models, as "
-                         "Markdown (default: a table of every registered model)")
-    listing.set_defaults(func=cmd_list)
-    parser = add(sub, "calibration", "the gate calibration table (docs/gates.md): per model the "
-                 "accuracies over the calibrated seeds, the threshold the rule gives, and "
-                 "where and when it was calibrated (Markdown)")
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``calibration`` to the ``mnist-models`` parser (``list --markdown`` is ``list``'s)."""
+    from mnist_models.cli.common_args import add_command, model_spec
+
+    parser = add_command(sub, "calibration", "the gate calibration table (docs/gates.md): per "
+                         "model the accuracies over the calibrated seeds, the band the rule "
+                         "gives, and where and when it was calibrated (Markdown)")
     parser.add_argument("specs", nargs="*", type=model_spec, metavar="NAME",
                         help="models to show (default: the zoo's own models)")
     parser.add_argument("--backend", choices=("tensorflow", "jax", "torch"),

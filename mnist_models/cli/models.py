@@ -28,6 +28,11 @@ def _print_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
 def cmd_list(args: argparse.Namespace) -> int:
     from mnist_models.zoo.registry import all_specs
 
+    if args.markdown_table:
+        from mnist_models.cli.doc_tables import zoo_markdown, zoo_specs
+
+        print(zoo_markdown(zoo_specs()), end="")
+        return 0
     specs = all_specs()
     if args.json:
         print(json.dumps([
@@ -168,6 +173,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     listing = add_command(sub, "list", "list the zoo: model, document, params, reported accuracy")
     listing.add_argument("--json", action="store_true",
                          help="print one JSON array on stdout (default: a table)")
+    listing.add_argument("--markdown", action="store_true", dest="markdown_table",
+                         help="print README.md's zoo table of the zoo's own models, as "
+                         "Markdown (default: a table of every registered model)")
     listing.set_defaults(func=cmd_list)
 
     summary = add_command(sub, "summary", "a model's layer table beside its document's; exit 1 if "

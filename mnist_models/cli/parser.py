@@ -19,11 +19,10 @@ from mnist_models.cli import (
     reproduce,
     stats,
 )
-from mnist_models.cli.common_args import add_command, model_spec, positive_int
 
 EXIT_USAGE = 2
 #: In the order ``mnist-models --help`` lists them.
-COMMANDS = (models, reproduce, fingerprint, bench, bench_ab, stats)
+COMMANDS = (models, reproduce, fingerprint, bench, bench_ab, stats, calibrate, doc_tables)
 
 
 class Parser(argparse.ArgumentParser):
@@ -53,6 +52,4 @@ def build_parser() -> argparse.ArgumentParser:
                                 metavar="COMMAND")
     for command in COMMANDS:
         command.register(sub)
-    calibrate.add_parser(sub, add_command, model_spec, positive_int)
-    doc_tables.add_parsers(sub, add_command, sub.choices["list"], model_spec)
     return parser
