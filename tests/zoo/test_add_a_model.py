@@ -40,7 +40,7 @@ def _new_family(repository: Path) -> Path:
     """The one module a user writes: the example plugin's spec, as a zoo family."""
     text = (plugins.EXAMPLE_SOURCE / "simple_convnet_zoo" / "__init__.py").read_text()
     text = text.replace("simple_convnet", NAME).replace("gate=Gate(steps=300)",
-                                                        "gate=Gate(steps=20)")
+                                                        "gate=Gate(steps=5)")
     text = text.replace('    data_dir=Path(__file__).resolve().parent / "measurements",\n', "")
     module = repository / "mnist_models" / "zoo" / "families" / "keras_io.py"
     module.write_text(text.replace("from pathlib import Path\n\n", ""))

@@ -132,14 +132,11 @@ def _run(env, *argv: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.training
 def test_an_installed_plugin_is_listed_trained_checked_and_benchmarked(tmp_path):
-    """What a user of the example package sees: the CLI and pytest cover its model."""
+    """What a user of the example package sees: the CLI and pytest cover its model (trained by
+    its gate test below; `mnist-models train` takes a name through the same registry)."""
     env = plugins.example_environment(tmp_path / "site")
     listed = _run(env, "-m", "mnist_models", "list", "--json")
     assert "simple_convnet" in [row["model"] for row in json.loads(listed.stdout)]
-    trained = _run(env, "-m", "mnist_models", "train", "simple_convnet", "--steps", "20",
-                   "--json")
-    assert trained.returncode == 0, trained.stderr
-    assert json.loads(trained.stdout.splitlines()[-1])["model"] == "simple_convnet"
     # Every registry-generated check of the model, the gate's training included.
     checked = _run(env, "-m", "pytest", "-v", "-p", "no:cacheprovider", "-k", "simple_convnet",
                    "tests/zoo/test_models.py", "tests/fingerprints/test_fingerprints.py",
