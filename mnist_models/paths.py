@@ -83,9 +83,3 @@ def writable_folder(given: str | os.PathLike[str] | None, option: str) -> Path:
             f"({shipped_folder()}), which is never rewritten; expected {option} FOLDER (or "
             f"{OVERRIDE}=FOLDER), or a run from a checkout of mnist_models")
     return shipped_folder()
-
-
-def calibration_notes() -> Path | None:
-    """The checkout's ``calibration/`` folder (how the shipped numbers were measured), if any."""
-    root = source_tree()
-    return None if root is None else root / "calibration"

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +43,6 @@ def read(file: str | os.PathLike[str], what: str,
     if not isinstance(data, dict):
         raise error(f"{what} {file}: expected a JSON object, got {type(data).__name__}")
     return data
-
-
-def check_format(data: Mapping[str, Any], expected: object, file: str | os.PathLike[str],
-                 error: type[Exception] = RecordError) -> None:
-    """Refuse a record of another format version, newer or older, naming both."""
-    found = data.get("format")
-    if found != expected:
-        raise error(f"{file}: format {found!r}; expected {expected!r} (written by another "
-                    "version of mnist-models)")
 
 
 _NUMBER_LIST = re.compile(r"\[\s+([-+0-9.eE,\s]+?)\s+\]")

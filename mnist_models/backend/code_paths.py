@@ -86,11 +86,6 @@ def unsupported(path: CodePath, flags: frozenset[str] | None = None) -> str | No
     return f"the CPU lacks {', '.join(missing)}" if missing else None
 
 
-def paths_for(backend: str) -> tuple[CodePath, ...]:
-    """Every path of ``backend``, supported here or not."""
-    return PATHS[backend]
-
-
 def active(backend: str, environ: Mapping[str, str] | None = None) -> str:
     """The name of the path this process's environment selects for ``backend``: ``native``,
     one of :data:`PATHS`, or ``custom:VARIABLE=VALUE`` for a cap the calibration does not take."""

@@ -108,8 +108,8 @@ def _floors(args: argparse.Namespace) -> tuple[dict[str, float], str | None, boo
                                  if bench_noise.DEFAULT_PATH.exists() else None)
     if path is None:
         return {}, None, True
-    floors = bench_noise.read_floors(path)
-    return floors, *bench_noise.machine_note(path)
+    floors, about = bench_noise.read(path)
+    return floors, *bench_noise.machine_note(path, about)
 
 
 #: A noise floor is a spread over generations: fewer than this leave it a guess.

@@ -141,7 +141,8 @@ def read_gates(args: argparse.Namespace) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from mnist_models.gates.gate import gate_bounds, run_gate, verdict
+    from mnist_models.gates.gate import gate_bounds, run_gate
+    from mnist_models.gates.threshold import verdict_from
     from mnist_models.zoo.architecture import table_mismatches
     from mnist_models.zoo.registry import all_specs, build
 
@@ -155,7 +156,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = table_mismatches(build(spec, seed=0), spec)
         result = run_gate(spec)
         low, high = gate_bounds(spec)
-        gate = verdict(spec, result.test_accuracy)
+        gate = verdict_from(result.test_accuracy, (low, high))  # the band just read
         failed |= bool(problems) or gate != "ok"
         rows.append([name, f"{spec.total_params:,}", "ok" if not problems else "DIFFERS",
                      f"{result.test_accuracy:.4f}", f"{low:.3f}-{high:.3f}", gate,

@@ -28,6 +28,12 @@ DEFAULT_PATH = paths.shipped(paths.NOISE_FLOORS)
 
 def read_floors(path: str | os.PathLike[str]) -> dict[str, float]:
     """Noise floor per benchmark label; a :class:`BaselineError` naming the file if broken."""
+    return read(path)[0]
+
+
+def read(path: str | os.PathLike[str]) -> tuple[dict[str, float], dict[str, Any]]:
+    """The floors in ``path`` and their provenance (empty where the file has none), read
+    once; a :class:`BaselineError` naming the file if broken."""
     path = Path(path)
     document = records.read_json(path, BaselineError, "; expected noise floors written by "
                                  "bench-ab --write-noise-floors")
@@ -39,15 +45,17 @@ def read_floors(path: str | os.PathLike[str]) -> dict[str, float]:
                 or not math.isfinite(value) or value < 0):
             raise BaselineError(f"{path}: floors.{name}: expected a fraction >= 0, got "
                                 f"{value!r:.40}")
-    return {name: float(value) for name, value in floors.items()}
+    about = document.get("provenance")
+    return ({name: float(value) for name, value in floors.items()},
+            about if isinstance(about, dict) else {})
 
 
-def machine_note(path: str | os.PathLike[str]) -> tuple[str, bool]:
-    """Which machine the floors in ``path`` were measured on, as one line, and whether it is
-    this machine's kind (the same CPU model and kernel flags: floors are its property)."""
-    document = records.read_json(Path(path), BaselineError)
-    about = document.get("provenance") if isinstance(document, dict) else None
-    about = about if isinstance(about, dict) else {}
+def machine_note(path: str | os.PathLike[str],
+                 about: dict[str, Any] | None = None) -> tuple[str, bool]:
+    """Which machine the floors in ``path`` were measured on (``about``: their provenance, if
+    already read), as one line, and whether it is this machine's kind (the same CPU model and
+    kernel flags: floors are its property)."""
+    about = read(path)[1] if about is None else about
     measured = about.get("code_path")
     if not isinstance(measured, dict):
         return f"noise floors {path}: measured on an unrecorded CPU", False
