@@ -30,7 +30,7 @@ from typing import IO, Any
 PHASES = {"train": ("train", None), "infer1": ("infer", 1), "infer1024": ("infer", 1024)}
 
 
-def _protocol_stream() -> IO[str]:
+def protocol_stream() -> IO[str]:
     """A private copy of stdout for answers; fd 1 then points at stderr for everyone else."""
     answers = os.fdopen(os.dup(1), "w", buffering=1)
     os.dup2(2, 1)
@@ -108,7 +108,7 @@ def serve(requests: IO[str], answers: IO[str]) -> int:
 
 
 def main() -> int:
-    answers = _protocol_stream()
+    answers = protocol_stream()
     _configure()
     return serve(sys.stdin, answers)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import sys
 from typing import Any
@@ -24,29 +23,13 @@ from mnist_models.cli.common_args import (
     add_command,
     add_model_names,
     argument_type,
+    phases,
     positive_int,
+    seconds,
     threshold,
 )
 
 DEFAULT_BUDGET = 180.0
-
-
-def _seconds(text: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"expected a number of seconds, got {text!r}") from None
-    if not number > 0 or math.isinf(number):
-        raise ValueError(f"expected a positive number of seconds, got {text!r}")
-    return number
-
-
-def _phases(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",")]
-    for name in names:
-        if name not in PHASES:
-            raise ValueError(f"unknown phase {name!r}; expected some of {', '.join(PHASES)}")
-    return names
 
 
 def _environment(text: str) -> tuple[str, str]:
@@ -187,7 +170,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="interpreter of the candidate side (the same one to measure the "
                         "A/A noise floor)")
     add_model_names(parser, "time")
-    parser.add_argument("--phases", type=argument_type(_phases), metavar="P,Q",
+    parser.add_argument("--phases", type=phases, metavar="P,Q",
                         default=",".join(PHASES),
                         help=f"comma-separated phases among {', '.join(PHASES)} (default: "
                         "all three)")
@@ -195,7 +178,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="slowdown to flag, in percent: 5 or 5%% (a value under 1 "
                         "without %% is refused as ambiguous); raised per benchmark to twice "
                         "its noise floor where that is larger (default: 5%%)")
-    parser.add_argument("--time-budget", type=argument_type(_seconds),
+    parser.add_argument("--time-budget", type=seconds,
                         default=DEFAULT_BUDGET, metavar="SECONDS",
                         help="seconds of timed rounds, after the warm-ups, shared among the "
                         f"generations (default: {DEFAULT_BUDGET:.0f}; at least {MIN_ROUNDS} "

@@ -99,6 +99,30 @@ def models_epilog() -> str:
     return "\n".join(lines)
 
 
+@argument_type
+def seconds(text: str) -> float:
+    """A positive, finite number of seconds."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"expected a number of seconds, got {text!r}") from None
+    if not number > 0 or math.isinf(number):
+        raise ValueError(f"expected a positive number of seconds, got {text!r}")
+    return number
+
+
+@argument_type
+def phases(text: str) -> list[str]:
+    """Comma-separated benchmark phases (:data:`mnist_models.bench.worker.PHASES`)."""
+    from mnist_models.bench.worker import PHASES
+
+    names = [name.strip() for name in text.split(",")]
+    for name in names:
+        if name not in PHASES:
+            raise ValueError(f"unknown phase {name!r}; expected some of {', '.join(PHASES)}")
+    return names
+
+
 def add_command(commands_: argparse._SubParsersAction, name: str, help_text: str,
          epilog: str | None = None) -> argparse.ArgumentParser:
     # Raw, so the models' table in the epilog keeps its columns; the description is wrapped

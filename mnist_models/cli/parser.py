@@ -13,6 +13,7 @@ from mnist_models.cli import (
     bench,
     bench_ab,
     calibrate,
+    compare,
     doc_tables,
     fingerprint,
     models,
@@ -22,7 +23,8 @@ from mnist_models.cli import (
 
 EXIT_USAGE = 2
 #: In the order ``mnist-models --help`` lists them.
-COMMANDS = (models, reproduce, fingerprint, bench, bench_ab, stats, calibrate, doc_tables)
+COMMANDS = (compare, models, reproduce, fingerprint, bench, bench_ab, stats, calibrate,
+            doc_tables)
 
 
 class Parser(argparse.ArgumentParser):

@@ -37,18 +37,19 @@ def check_side(side: Side) -> Side:
 
 
 class Worker:
-    """A running ``python -m mnist_models.bench_worker`` of one side: that path is the
-    protocol's, kept stable across versions of this package (a shim to
-    :mod:`mnist_models.bench.worker`), since the other side may have another installed."""
+    """A running ``python -m MODULE`` of one side, speaking JSON lines. bench-ab's module is
+    ``mnist_models.bench_worker``: that path is the protocol's, kept stable across versions of
+    this package (a shim to :mod:`mnist_models.bench.worker`), since the other side may have
+    another installed; compare's is :mod:`mnist_models.compare.worker`."""
 
-    def __init__(self, side: Side) -> None:
+    def __init__(self, side: Side, module: str = "mnist_models.bench_worker") -> None:
         self.side = side
         # The worker's stderr, for an error message; closed by close().
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115
         # Started in "/": ``-m`` puts the working directory first on sys.path, and a checkout
         # there would shadow the package installed in the side's interpreter.
         self.process = subprocess.Popen(
-            [side.python, "-m", "mnist_models.bench_worker"], env={**os.environ, **side.env},
+            [side.python, "-m", module], env={**os.environ, **side.env},
             cwd="/",
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             bufsize=1)

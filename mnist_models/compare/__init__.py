@@ -1,0 +1,1 @@
+"""``mnist-models compare``: two environments or two revisions, every aspect, one verdict."""
