@@ -31,6 +31,9 @@ def _svg(draw: Callable[[Any], str | None], height: float) -> str:
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
 
+    # Labels stay text in the SVG: a person can find and copy them, a test can read them.
+    plt.rcParams["svg.fonttype"] = "none"
+
     figure, axes = plt.subplots(figsize=(7, height))
     try:
         caption = draw(axes)

@@ -53,17 +53,36 @@ def _git(repository: Path | str, *arguments: str) -> subprocess.CompletedProcess
                           text=True, check=False)
 
 
-def _is_interpreter(given: str) -> bool:
-    return os.sep in given or given.startswith(".") or shutil.which(given) is not None
-
-
 def check(name: str, given: str, repository: Path | None = None) -> SideSpec:
-    """``given`` as a side, or a :class:`SideError` naming it and what was expected."""
+    """``given`` as a side, or a :class:`SideError` naming it and what was expected.
+
+    A path is an interpreter; a bare word is a revision where the checkout has one by that
+    name (``HEAD`` is also a program on some systems), else a command on ``PATH``."""
     if not given.strip():
         raise SideError(f"{name} {given!r}: expected an interpreter or a git revision")
-    if _is_interpreter(given):
+    if os.sep in given or given.startswith("."):
         return _check_interpreter(name, given)
-    return _check_revision(name, given, repository or Path.cwd())
+    repository = repository or Path.cwd()
+    root = _toplevel(repository)
+    if root is not None and _commit(root, given) is not None:
+        return _check_revision(name, given, root)
+    if shutil.which(given) is not None:
+        return _check_interpreter(name, given)
+    if root is None:
+        raise SideError(f"{name} {given!r}: not an interpreter, and {repository} is not a git "
+                        "checkout to find it as a revision in")
+    raise SideError(f"{name} {given!r}: neither an interpreter nor a revision of the "
+                    f"checkout {root}")
+
+
+def _toplevel(repository: Path) -> Path | None:
+    top = _git(repository, "rev-parse", "--show-toplevel")
+    return None if top.returncode else Path(top.stdout.strip())
+
+
+def _commit(root: Path, given: str) -> str | None:
+    found = _git(root, "rev-parse", "--verify", "--quiet", f"{given}^{{commit}}")
+    return None if found.returncode else found.stdout.strip()
 
 
 def _check_interpreter(name: str, given: str) -> SideSpec:
@@ -72,8 +91,10 @@ def _check_interpreter(name: str, given: str) -> SideSpec:
         raise SideError(f"{name} interpreter {given!r}: not found or not executable; expected "
                         "a Python interpreter with mnist-models installed, or a git revision")
     python = os.path.abspath(found)  # not resolved: a venv's python must stay its link
-    probe = ("import importlib.util as u, sys; "
-             f"sys.exit(0 if u.find_spec({WORKER!r}) else 3)")
+    probe = ("import importlib.util as u, sys\n"
+             f"try: found = u.find_spec({WORKER!r})\n"
+             "except ImportError: found = None\n"
+             "sys.exit(0 if found else 3)")
     try:
         # In "/": a checkout in the working directory would shadow what the interpreter has.
         done = subprocess.run([python, "-c", probe], cwd="/", capture_output=True, text=True,
@@ -90,17 +111,8 @@ def _check_interpreter(name: str, given: str) -> SideSpec:
     return SideSpec(name, given, python=python)
 
 
-def _check_revision(name: str, given: str, repository: Path) -> SideSpec:
-    top = _git(repository, "rev-parse", "--show-toplevel")
-    if top.returncode:
-        raise SideError(f"{name} {given!r}: not an interpreter, and {repository} is not a git "
-                        "checkout to find it as a revision in")
-    root = Path(top.stdout.strip())
-    found = _git(root, "rev-parse", "--verify", "--quiet", f"{given}^{{commit}}")
-    if found.returncode:
-        raise SideError(f"{name} {given!r}: neither an interpreter nor a revision of the "
-                        f"checkout {root}")
-    commit = found.stdout.strip()
+def _check_revision(name: str, given: str, root: Path) -> SideSpec:
+    commit = _commit(root, given) or ""
     if _git(root, "cat-file", "-e", f"{commit}:{WORKER_FILE}").returncode:
         raise SideError(f"{name} revision {given!r} ({commit[:10]}): has no {WORKER_FILE}; "
                         "expected a revision from after the compare command was added")
