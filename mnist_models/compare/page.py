@@ -49,13 +49,15 @@ def _svg(draw: Callable[[Any], str | None], height: float) -> str:
 
 def _architecture(models: Mapping[str, Any]) -> Callable[[Any], str]:
     def draw(axes: Any) -> str:
-        names = list(models)
+        names, counted = list(models), 0
         for offset, side in ((-0.2, "baseline"), (0.2, "candidate")):
             counts = [m["details"].get("params", {}).get(side, {}).get("total", 0)
                       for m in models.values()]
+            counted += sum(counts)
             axes.barh([i + offset for i in range(len(names))], counts, 0.4, label=side)
         axes.set_yticks(range(len(names)), names)
-        axes.set_xscale("log")
+        if counted:  # a model one side lacks has no counts
+            axes.set_xscale("log")
         axes.set_xlabel("parameters")
         axes.legend()
         return "Parameters per model on each side."

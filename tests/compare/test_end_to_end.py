@@ -109,6 +109,6 @@ def test_the_html_page_shows_the_verdicts_and_a_plot_per_aspect(broken, browser)
         for aspect in ("architecture", "numerics"):
             plot = page.locator(f"#{aspect} figure svg")
             assert plot.count() == 1 and plot.bounding_box()["height"] > 100
-            assert "mlp_25_25" in plot.inner_text()  # the plot's labels are text
+            assert "mlp_25_25" in plot.text_content()  # the plot's labels are text
     finally:
         page.close()

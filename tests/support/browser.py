@@ -18,7 +18,7 @@ REQUIRE = "MNIST_MODELS_REQUIRE_BROWSER"
 
 
 def chromium_path() -> str | None:
-    for name in ("chromium", "chromium-browser"):
+    for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
             return found
