@@ -16,6 +16,7 @@ from mnist_models.cli import (
     compare,
     doc_tables,
     fingerprint,
+    history,
     models,
     reproduce,
     stats,
@@ -23,8 +24,8 @@ from mnist_models.cli import (
 
 EXIT_USAGE = 2
 #: In the order ``mnist-models --help`` lists them.
-COMMANDS = (compare, models, reproduce, fingerprint, bench, bench_ab, stats, calibrate,
-            doc_tables)
+COMMANDS = (compare, history, models, reproduce, fingerprint, bench, bench_ab, stats,
+            calibrate, doc_tables)
 
 
 class Parser(argparse.ArgumentParser):
