@@ -11,7 +11,7 @@ from tests.support import files
 #: The front door's length: set-up, the three workflows, the zoo, and links to the rest.
 README_MAX_LINES = 250
 #: .ci/run reads CI's test command from between these markers, byte for byte.
-TEST_COMMAND = ('<!-- test-command -->\n```bash\npython -m pip install ".[tf,test]" && '
+TEST_COMMAND = ('<!-- test-command -->\n```bash\npython -m pip install ".[tf,test,history]" && '
                 'python -m pytest\n```\n<!-- /test-command -->\n')
 
 
