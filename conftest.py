@@ -20,6 +20,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import pytest
 from hypothesis import HealthCheck, settings
 
+#: Fixtures shared across test folders, registered once: a headless Chromium (one Playwright
+#: session for the whole run: two at once cannot share the sync API's event loop) and a
+#: PostgreSQL server.
+pytest_plugins = ["tests.support.browser", "tests.support.postgres"]
+
 REQUIRE_GPU_ENV = "MNIST_MODELS_REQUIRE_GPU"
 MARKERS = {
     "training": "short accuracy gate: trains a model on a small budget (default run)",

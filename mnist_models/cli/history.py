@@ -111,8 +111,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "~/.local/share/mnist-models/history.sqlite)")
         command.set_defaults(func=lambda args, func=func: (_check_extra(), func(args))[1])
         if name == "record":
-            command.add_argument("files", nargs="+", metavar="FILE")
+            command.add_argument("files", nargs="+", metavar="FILE",
+                                 help="pytest-benchmark JSON, converge or compare records")
         elif name == "publish":
-            command.add_argument("folder", metavar="OUT")
+            command.add_argument("folder", metavar="OUT", help="the site's folder, created "
+                                 "if needed; its pages are replaced all at once")
         else:
-            command.add_argument("--models", metavar="A,B", help="only these models' series")
+            command.add_argument("--models", metavar="A,B", help="only these models' series "
+                                 "(default: every series)")

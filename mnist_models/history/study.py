@@ -36,8 +36,11 @@ class Rates:
     false_per_100_runs: float  # change points where there is none, per 100 runs
 
 
-def _history(rng: np.random.Generator, residuals: Sequence[float]) -> np.ndarray:
-    return np.exp(rng.choice(np.asarray(residuals), LENGTH))
+def _history(rng: np.random.Generator, residuals: Sequence[float],
+             processes: int = 1) -> np.ndarray:
+    """``LENGTH`` runs, each the median of ``processes`` worker processes' medians."""
+    draws = rng.choice(np.asarray(residuals), (LENGTH, processes))
+    return np.exp(np.median(draws, axis=1))
 
 
 def _found(values: np.ndarray, start: int, options: Mapping[str, float]) -> int | None:
@@ -58,8 +61,9 @@ def _false(values: np.ndarray, until: int, options: Mapping[str, float]) -> int:
 
 
 def measure(residuals: Mapping[str, Sequence[float]], histories: int, seed: int = 0,
-            **options: float) -> list[Rates]:
-    """Rates for a +2%, +5% and +10% step, a 1%-per-run drift, and an unchanged history."""
+            processes: int = 1, **options: float) -> list[Rates]:
+    """Rates for a +2%, +5% and +10% step, a 1%-per-run drift, and an unchanged history, each
+    run measured by ``processes`` worker processes (a benchmark run is one)."""
     rng = np.random.default_rng(seed)
     names = sorted(residuals)
     found_rates = []
@@ -67,7 +71,7 @@ def measure(residuals: Mapping[str, Sequence[float]], histories: int, seed: int 
                          ("drift 1%/run", None)):
         delays, false = [], 0
         for _ in range(histories):
-            values = _history(rng, residuals[names[rng.integers(len(names))]])
+            values = _history(rng, residuals[names[rng.integers(len(names))]], processes)
             start = int(rng.integers(15, LENGTH - HORIZON))
             if change is None:
                 values[start:] *= 1.01 ** np.arange(1, LENGTH - start + 1)
@@ -82,7 +86,7 @@ def measure(residuals: Mapping[str, Sequence[float]], histories: int, seed: int 
                                  100 * false / (histories * 30)))
     unchanged = 0
     for _ in range(histories):
-        values = _history(rng, residuals[names[rng.integers(len(names))]])
+        values = _history(rng, residuals[names[rng.integers(len(names))]], processes)
         unchanged += _false(values, LENGTH, options)
     found_rates.append(Rates("unchanged", histories, 0.0, 0.0, None,
                              100 * unchanged / (histories * (LENGTH - 7))))

@@ -222,7 +222,7 @@ def test_argument_errors_are_value_errors_and_type_errors_too():
 PYTHON = sys.executable
 DIALECT = [
     # No command: the line lists them.
-    cli(message="expected a command, one of: list, summary, train, check"),
+    cli(message="expected a command, one of: compare, history, list, summary, train, check"),
     # An empty output target is refused by name, never read as "none".
     cli("train", "lenet5", "--plot", "", message="--plot folder '' is not writable: expected "
         "a folder name"),

@@ -94,7 +94,8 @@ def test_help_documents_every_option_with_its_default():
     assert len(helps) >= 20
     for dest, text in helps:
         assert text, f"{dest} has no help"
-        required = ("summary spec", "train spec", "calibrate spec", "bench-", "converge-compare ")
+        required = ("summary spec", "train spec", "calibrate spec", "bench-", "converge-compare ",
+                    "compare baseline", "compare candidate", "record files", "publish folder")
         if dest.startswith(required) and "--" not in dest:
             continue  # a required positional: no default to state
         assert "(default: " in text, f"{dest}: {text!r}"

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import browser  # noqa: F401 (a fixture)
 from tests.support.child_process import environment
 from tests.support.files import ROOT
 
@@ -96,7 +95,7 @@ def test_the_markdown_starts_with_the_summary_and_folds_the_details(broken):
     assert text.count("<details><summary>") == 2
 
 
-def test_the_html_page_shows_the_verdicts_and_a_plot_per_aspect(broken, browser):  # noqa: F811
+def test_the_html_page_shows_the_verdicts_and_a_plot_per_aspect(broken, browser):
     page = browser.new_page()
     try:
         page.goto((broken[2] / "r.html").as_uri())
