@@ -110,8 +110,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "fewer rounds, to end within it (default: no bound)")
     parser.add_argument("--markdown", metavar="FILE",
                         help="also write the report as Markdown, for a pull request or "
-                        "$GITHUB_STEP_SUMMARY" (default: none)")
-    parser.add_argument("--json", metavar="FILE", help="also write the record as JSON (default: none)")
+                        "$GITHUB_STEP_SUMMARY (default: none)")
+    parser.add_argument("--json", metavar="FILE",
+                        help="also write the record as JSON (default: none)")
     parser.add_argument("--html", metavar="FILE",
                         help="also write one self-contained HTML page with a plot per aspect "
                         "(default: none)")
