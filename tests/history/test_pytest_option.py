@@ -21,8 +21,14 @@ def _pytest(*argv: str) -> subprocess.CompletedProcess[str]:
                           env=child_process.environment(), check=False)
 
 
-def test_a_benchmark_run_is_recorded_into_the_history(tmp_path):
-    url = str(tmp_path / "h.sqlite")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return str(tmp_path / "h.sqlite")
+    return request.getfixturevalue("postgres_url")
+
+
+def test_a_benchmark_run_is_recorded_into_the_history(url):
     done = _pytest("-k", "mlp_25_25 and infer and not 1024", "--benchmark-max-time=0.1",
                    "--history", url)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
