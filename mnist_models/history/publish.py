@@ -69,8 +69,12 @@ def _plot(item: Series) -> str:
                          gid=f"change-{slug(item.name)}-{slug(commit)}")
             axes.annotate(commit, (change.index - 0.5, 1.0), xycoords=("data", "axes fraction"),
                           color="C3", fontsize=8, ha="left", va="top")
-        ticks = sorted({0, len(item.values) - 1, *(c.index for c in item.changes)})
-        axes.set_xticks(ticks, [item.commit_at(i) for i in ticks], fontsize=7)
+        # The first and newest runs, every change point, and every run where the version moved.
+        versions = [item.version_at(i) for i in range(len(item.values))]
+        moved = {i for i in range(1, len(versions)) if versions[i] != versions[i - 1]}
+        ticks = sorted({0, len(item.values) - 1, *moved, *(c.index for c in item.changes)})
+        axes.set_xticks(ticks, [f"{item.commit_at(i)}\n{versions[i]}" for i in ticks],
+                        fontsize=7)
         axes.set_ylabel({"s": "ms per call", "accuracy": "test accuracy",
                          "ratio": "deviation / tolerance", "failing": "failing (1)"}
                         .get(item.unit, item.unit))

@@ -42,6 +42,12 @@ class Series:
             return last
         return None
 
+    def version_at(self, index: int) -> str:
+        """The backend's version at run ``index`` (e.g. "tensorflow 2.21.0")."""
+        versions = self.runs[index].versions
+        backend = versions.get("backend", "")
+        return f"{backend} {versions.get(backend, '')}".strip()
+
     def commit_at(self, index: int) -> str:
         run = self.runs[index]
         return (run.commit or "")[:10] or run.recorded_at[:16]

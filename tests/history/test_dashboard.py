@@ -36,7 +36,8 @@ def test_a_model_page_has_a_plot_per_series_and_the_change_point_at_its_commit(s
         marker = stepped.locator("#change-speed-mlp_100-train-64-c027aaaa")
         assert marker.count() == 1 and marker.bounding_box()["height"] > 50
         assert stepped.locator("table td").first.inner_text() == "c027aaaa"
-        assert "c027aaaa" in stepped.locator("svg").text_content()  # the label on the plot
+        labels = stepped.locator("svg").text_content()
+        assert "c027aaaa" in labels and "tensorflow 2.21.0" in labels  # commit and version
         assert sections.filter(has_text="speed mlp_100 infer 1").locator(
             "[id^=change-]").count() == 0
     finally:
