@@ -79,10 +79,12 @@ def test_offsets_between_processes_widen_the_interval_instead_of_raising_alarms(
     """Process offsets of 4% (as mlp_25_25's batch-1024 inference showed) over 4 generations:
     an interval from the rounds alone flags about one unchanged candidate in ten (the break
     this catches: the between-generation part dropped); the calibrated offset keeps false
-    alarms near 1% without losing a +20% slowdown."""
+    alarms under 1% and still flags a +20% slowdown in most runs (87.5% measured: where the
+    generations' own spread is wider than the floor, Student's t on their 3 degrees of freedom
+    sets the width, the price of an honest interval)."""
     rng = np.random.default_rng(5)
-    assert _flag_rate(rng, 0.0, 0.04, calibrated=0.04) <= 0.02
-    assert _flag_rate(rng, 0.20, 0.04, calibrated=0.04) >= 0.95
+    assert _flag_rate(rng, 0.0, 0.04, calibrated=0.04) <= 0.01
+    assert _flag_rate(rng, 0.20, 0.04, calibrated=0.04) >= 0.85
     within_only = 0
     for _ in range(200):
         base, cand, generation = drifting_pairs(rng, 0.0, process_sd=0.04)
@@ -93,9 +95,11 @@ def test_offsets_between_processes_widen_the_interval_instead_of_raising_alarms(
 
 
 def test_without_process_offsets_a_5_percent_slowdown_is_caught_and_quiet_code_is_not():
+    # No floor: the 4 generations' spread is all the interval has, on 3 degrees of freedom,
+    # so +5% against 3% noise per round is caught in two runs of three (67% measured).
     rng = np.random.default_rng(6)
-    assert _flag_rate(rng, 0.0, 0.0, calibrated=0.0) <= 0.015
-    assert _flag_rate(rng, 0.05, 0.0, calibrated=0.0) >= 0.95
+    assert _flag_rate(rng, 0.0, 0.0, calibrated=0.0) <= 0.01
+    assert _flag_rate(rng, 0.05, 0.0, calibrated=0.0) >= 0.60
 
 
 def test_a_calibrated_offset_holds_the_interval_open_when_few_generations_agree_by_chance():
@@ -295,23 +299,26 @@ def _with_odd_generation(rng, slowdown: float, odd: float) -> tuple:
     return base, cand, generation
 
 
-def test_one_odd_generation_is_set_aside_and_the_rest_still_decide():
-    """One pair of processes 30% apart on a workload (as the A/A runs met in about one
-    generation in ten): set aside, a +5% slowdown is still caught (44 of 50 measured) and
-    unchanged code stays quiet; kept (the break), the same +5% is lost (0 of 50)."""
+def test_one_odd_generation_leaves_the_interval_open_instead_of_being_set_aside():
+    """One pair of processes 30% apart on a workload. The old rule (``normal, set-aside``)
+    set that generation aside and judged the other three as if their spread were known: it
+    caught a +5% slowdown, but the A/A study found it firing in 22-33% of real comparisons and
+    stating differences that were not there (BENCHMARKS.md). The default keeps every
+    generation: unchanged code stays quiet, and a +5% slowdown behind an odd generation is
+    left unresolved, not claimed."""
     rng = np.random.default_rng(12)
-    caught = kept_caught = quiet = 0
+    old_caught = lost = quiet = 0
     for _ in range(50):
         base, cand, generation = _with_odd_generation(rng, 0.05, 0.30)
-        caught += bench_ab_stats.compare("m", base, cand, generation, 0.05,
-                                         None).verdict == "REGRESSION"
-        found = bench_ab_stats.estimate(base, cand, generation, set_aside=False)
-        kept_caught += found.log_ratio - 2.576 * found.standard_error() > 0
+        old_caught += bench_ab_stats.compare("m", base, cand, generation, 0.05, None,
+                                             rule="normal, set-aside").verdict == "REGRESSION"
+        lost += bench_ab_stats.compare("m", base, cand, generation, 0.05,
+                                       None).verdict == "unresolved"
         base, cand, generation = _with_odd_generation(rng, 0.0, 0.30)
         result = bench_ab_stats.compare("m", base, cand, generation, 0.05, None)
-        quiet += result.verdict != "REGRESSION" and result.set_aside == 1
-    assert (caught >= 40, quiet >= 48, kept_caught <= 5) == (True, True, True), (
-        caught, quiet, kept_caught)
+        quiet += result.verdict in ("no change", "unresolved") and result.set_aside == 0
+    assert (old_caught >= 40, quiet == 50, lost >= 45) == (True, True, True), (
+        old_caught, quiet, lost)
 
 
 def test_generations_are_rarely_set_aside_when_none_is_odd_and_never_below_four():

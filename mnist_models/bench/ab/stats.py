@@ -96,9 +96,18 @@ class Estimate:
     def standard_error(self, process_sd: float = 0.0) -> float:
         return math.sqrt(max(self.between, process_sd ** 2 + self.within) / self.generations)
 
-    def interval(self, process_sd: float = 0.0) -> tuple[float, float, float]:
+    def quantile(self, process_sd: float = 0.0, rule: str = "normal, set-aside") -> float:
+        """The interval's multiplier under ``rule`` (:data:`RULES`)."""
+        level = 0.5 + CONFIDENCE / 2
+        observed = self.between > process_sd ** 2 + self.within
+        if self.generations > 1 and (rule == "t" or (rule == "t where observed" and observed)):
+            return float(stats.t.ppf(level, self.generations - 1))
+        return float(stats.norm.ppf(level))
+
+    def interval(self, process_sd: float = 0.0,
+                 rule: str = "normal, set-aside") -> tuple[float, float, float]:
         """The ratio candidate/baseline and its interval at :data:`CONFIDENCE`."""
-        half = stats.norm.ppf(0.5 + CONFIDENCE / 2) * self.standard_error(process_sd)
+        half = self.quantile(process_sd, rule) * self.standard_error(process_sd)
         return (math.exp(self.log_ratio), math.exp(self.log_ratio - half),
                 math.exp(self.log_ratio + half))
 
@@ -156,10 +165,20 @@ def verdict(low: float, high: float, threshold: float) -> str:
     return "unresolved" if high >= 1.0 + threshold else "no change"
 
 
+#: The interval rules the A/A study compares (benchmarks/studies/ab_intervals.py): a normal
+#: quantile or Student's t on the generations' degrees of freedom (always, or only where the
+#: spread the generations show exceeds the calibrated floor), with or without the odd-generation
+#: set-aside.
+RULES = ("normal, set-aside", "normal", "t where observed", "t")
+#: The rule bench-ab and compare use (BENCHMARKS.md: the A/A study and the coverage test).
+DEFAULT_RULE = "t where observed"
+
+
 def compare(name: str, baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
-            threshold: float, floor: float | None) -> Result:
-    found = estimate(baseline, candidate, generation, floor or 0.0)
-    ratio, low, high = found.interval(floor or 0.0)
+            threshold: float, floor: float | None, rule: str = DEFAULT_RULE) -> Result:
+    found = estimate(baseline, candidate, generation, floor or 0.0,
+                     set_aside=rule.endswith("set-aside"))
+    ratio, low, high = found.interval(floor or 0.0, rule)
     applied, source = effective_threshold(threshold, floor)
     return Result(name, float(np.median(baseline)) * 1e3, float(np.median(candidate)) * 1e3,
                   ratio, low, high, len(baseline), found.generations + found.set_aside,
