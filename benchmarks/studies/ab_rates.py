@@ -94,8 +94,12 @@ def ab_run(folder: Path, number: int, extra: float, noise: str) -> dict:
     return {"extra_work": extra, "exit": finished.returncode, "wall_seconds": wall,
             "table": finished.stdout, **{key: record[key] for key in (
                 "rounds", "generations", "setup_seconds", "timed_seconds", "load_average")},
-            "results": [{key: result[key] for key in ("label", "ratio", "low", "high",
-                                                      "threshold", "verdict")}
+            # The rounds (CPU clock) and generations, so that other interval rules can be
+            # judged on the same runs (benchmarks/studies/ab_intervals.py --from-study).
+            "generation": record["generation"],
+            "results": [{**{key: result[key] for key in ("label", "ratio", "low", "high",
+                                                         "threshold", "verdict")},
+                         "rounds": result["rounds"]["cpu"]}
                         for result in record["results"]]}
 
 
