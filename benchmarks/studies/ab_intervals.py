@@ -34,11 +34,42 @@ def _stated(verdict: str) -> bool:
     return verdict in STATED or verdict.startswith("slower")
 
 
+def from_study(path: Path) -> None:
+    """Every rule on the runs of an ab_rates study (each a default bench-ab run, 4 generations,
+    A/A or with the candidate slowed): the verdicts each rule gives on the same rounds."""
+    study = json.loads(path.read_text())
+    floors = noise.read(noise.DEFAULT_PATH)[0]
+    print(f"{path.name}: {len(study['bench_ab'])} bench-ab runs, {study['date']}")
+    for rule in stats.RULES:
+        line = []
+        for extra in sorted({run["extra_work"] for run in study["bench_ab"]}):
+            verdicts = [stats.compare(r["label"], np.asarray(r["rounds"]["baseline"]),
+                                      np.asarray(r["rounds"]["candidate"]),
+                                      np.asarray(run["generation"]), 0.05,
+                                      floors.get(r["label"]), rule=rule).verdict
+                        for run in study["bench_ab"] if run["extra_work"] == extra
+                        for r in run["results"]]
+            if extra == 0.0:
+                line.append(f"A/A stated {sum(map(_stated, verdicts))} of {len(verdicts)}, "
+                            f"unresolved {verdicts.count('unresolved')}")
+            else:
+                line.append(f"+{extra:.0%} REGRESSION {verdicts.count('REGRESSION')} of "
+                            f"{len(verdicts)}")
+        print(f"  {rule:22s} " + "; ".join(line))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--generations", type=int, default=4)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out")
+    parser.add_argument("--from-study", metavar="JSON",
+                        help="judge an ab_rates study's runs (with their rounds) by every rule")
     args = parser.parse_args()
+    if args.from_study:
+        from_study(Path(args.from_study))
+        return
+    if not args.out:
+        parser.error("--out is required")
     outputs.check_file(args.out, "--out file")
     floors = noise.read(noise.DEFAULT_PATH)[0]
     results = {}
