@@ -75,7 +75,8 @@ def rows(items: Sequence[Series]) -> list[list[str]]:
     for item in items:
         last = item.changes[-1] if item.changes else None
         table.append([item.name, item.environment, str(len(item.values)),
-                      _value(item.newest, item.unit), f"{item.trend:+.1%}/run",
+                      _value(item.newest, item.unit),
+                      f"{item.trend:+.1%}/run" if len(item.values) >= 3 else "-",
                       describe_change(item, last) if last else "-",
                       "REGRESSION" if item.open_regression else ""])
     return table
