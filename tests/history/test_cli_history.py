@@ -12,7 +12,7 @@ pytest.importorskip("sqlalchemy", reason="the history extra is not installed")
 
 from mnist_models.cli.app import main
 from mnist_models.history import store
-from tests.history import histories
+from tests.support import histories
 from tests.support.files import NOTES
 
 CONVERGE = NOTES / "converge-tf221-native.json"

@@ -11,7 +11,7 @@ pytest.importorskip("sqlalchemy", reason="the history extra is not installed")
 
 from mnist_models.history import publish, summary
 from mnist_models.history.store import Point
-from tests.history import histories
+from tests.support import histories
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("sqlalchemy", reason="the history extra is not installed")
 
 from mnist_models.history import store
-from tests.history import histories
+from tests.support import histories
 from tests.support.child_process import environment
 
 
@@ -64,7 +64,7 @@ def test_a_failed_write_leaves_the_history_as_it_was(url):
 WRITER = """
 import sys
 from mnist_models.history import store
-from tests.history import histories
+from tests.support import histories
 history = store.open_store(sys.argv[1])
 for index in range(int(sys.argv[2])):
     history.add(histories.run(index, 0.01, commit=f"{sys.argv[3]}{index}"))
