@@ -19,13 +19,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # beats fast for a regression tracker; set TF_ENABLE_ONEDNN_OPTS=1 to measure it anyway.
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from mnist_models.backend import compat
-from mnist_models.bench import files as bench_files
-from mnist_models.bench.workloads import BENCH_THREADS
-
-# TensorFlow's per-epoch speed on lenet5_bn swung 2x between identical runs here with its
-# default pools; pinning them before any op runs is what makes rounds comparable.
-THREADS = compat.configure_threads(*BENCH_THREADS)
+#: The thread pools' sizes, set in pytest_configure before any TensorFlow op runs: TensorFlow's
+#: per-epoch speed on lenet5_bn swung 2x between identical runs here with its default pools.
+#: Keras (and TensorFlow) is imported there, after the checks of the command line, so that a
+#: usage error answers at once instead of after TensorFlow's seconds of start-up.
+THREADS: dict[str, int] = {}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +46,10 @@ def pytest_configure(config: pytest.Config) -> None:
             "pytest benchmarks keeps nothing as run: add --benchmark-json FILE (what "
             "mnist-models bench-compare and bench-report read), e.g. pytest benchmarks "
             "--benchmark-only --benchmark-json bench.json")
+    from mnist_models.backend import compat
+    from mnist_models.bench.workloads import BENCH_THREADS
+
+    THREADS.update(compat.configure_threads(*BENCH_THREADS))
 
 
 def _open_history(config: pytest.Config, history: str) -> None:
@@ -90,6 +92,8 @@ def pytest_benchmark_update_json(config, benchmarks, output_json):
 
 
 def pytest_benchmark_update_machine_info(config, machine_info):
+    from mnist_models.bench import files as bench_files
+
     machine_info["mnist_models"] = bench_files.machine_info(THREADS)
 
 

@@ -129,9 +129,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         if name == "record":
             command.add_argument("files", nargs="+", metavar="FILE",
                                  help="pytest-benchmark JSON, converge or compare records")
-        elif name == "publish":
+            continue
+        if name == "publish":
             command.add_argument("folder", metavar="OUT", help="the site's folder, created "
                                  "if needed; its pages are replaced all at once")
-        else:
-            command.add_argument("--models", metavar="A,B", help="only these models' series "
-                                 "(default: every series)")
+        command.add_argument("--models", metavar="A,B",
+                             help="only these models' series (default: every series)")

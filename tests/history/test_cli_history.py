@@ -42,7 +42,8 @@ def test_record_then_show_detect_and_publish(capsys, tmp_path):
     assert code == 0 and "accuracy mlp_100 2 epochs" in out and "speed mlp_100 train" in out
     code, out, _ = _cli(capsys, "detect", "--history", url)
     assert code == 0, out
-    code, out, _ = _cli(capsys, "publish", "--history", url, str(tmp_path / "site"))
+    code, out, _ = _cli(capsys, "publish", "--history", url, str(tmp_path / "site"),
+                        "--models", "mlp_100")
     assert code == 0 and (tmp_path / "site" / "models" / "mlp_100.html").exists()
 
 
