@@ -79,10 +79,7 @@ def threshold(text: str) -> float:
 
 @argument_type
 def margin(text: str) -> float:
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"expected a fraction in [0, 1), got {text!r}") from None
+    number = _number(text, float, "a fraction in [0, 1)")
     if math.isnan(number) or not 0 <= number < 1:
         raise ValueError(f"expected a fraction in [0, 1), got {number}")
     return number
@@ -102,13 +99,19 @@ def models_epilog() -> str:
 @argument_type
 def seconds(text: str) -> float:
     """A positive, finite number of seconds."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"expected a number of seconds, got {text!r}") from None
+    number = _number(text, float, "a number of seconds")
     if not number > 0 or math.isinf(number):
         raise ValueError(f"expected a positive number of seconds, got {text!r}")
     return number
+
+
+@argument_type
+def p_value(text: str) -> float:
+    """A significance level, strictly between 0 and 1."""
+    value = _number(text, float, "a p value in (0, 1)")
+    if not 0 < value < 1:
+        raise ValueError(f"expected a p value in (0, 1), got {value}")
+    return value
 
 
 @argument_type

@@ -14,7 +14,7 @@ import importlib.util
 import sys
 
 from mnist_models import outputs
-from mnist_models.cli.common_args import add_command, argument_type
+from mnist_models.cli.common_args import add_command, p_value
 from mnist_models.text_table import aligned
 
 #: What the history commands import, from the ``history`` extra.
@@ -26,17 +26,6 @@ def _check_extra() -> None:
     if missing:
         raise outputs.OutputError(f"history needs {', '.join(missing)}, which is not installed; "
                                   "expected pip install 'mnist-models[history]'")
-
-
-@argument_type
-def _pvalue(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"expected a p value in (0, 1), got {text!r}") from None
-    if not 0 < value < 1:
-        raise ValueError(f"expected a p value in (0, 1), got {value}")
-    return value
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -122,7 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "~/.local/share/mnist-models/history.sqlite)")
         command.set_defaults(func=lambda args, func=func: (_check_extra(), func(args))[1])
         if name != "record":
-            command.add_argument("--max-pvalue", type=_pvalue, default=0.001, metavar="P",
+            command.add_argument("--max-pvalue", type=p_value, default=0.001, metavar="P",
                                  help="significance a change point must reach; 0.0001 keeps "
                                  "false ones under 1 per 100 runs, at a lower detection rate "
                                  "(docs/history.md) (default: 0.001)")
