@@ -24,6 +24,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import IO, Any
 
 #: Phases as the command line names them: (phase, batch size or None for the recipe's).
@@ -79,32 +80,41 @@ def _time(workload: Any, iterations: int | None = None) -> dict[str, float]:
             "cpu_seconds": (time.process_time() - cpu_started) / iterations}
 
 
-def serve(requests: IO[str], answers: IO[str]) -> int:
-    """Answer ``requests`` until they end; the exit code."""
-    from mnist_models.bench import files as bench_files
-
-    workloads: list[Any] = []
+def answer_each(requests: IO[str], answers: IO[str],
+                handle: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """The protocol's loop, for every worker: ``handle`` each request line, write its answer
+    line; the first failure is answered ``{"error": ...}`` and ends the loop. The exit code."""
     for line in requests:
         try:
-            request = json.loads(line)
-            if request["op"] == "setup":
-                workloads, machine = _setup(request["workloads"])
-                gc.collect()
-                gc.disable()  # a collection mid-round would be timed as the model's
-                answer: dict[str, Any] = {"workloads": [
-                    bench_files.identity(w.model, w.phase, w.batch_size, w.params)
-                    for w in workloads], "machine": machine}
-            elif request["op"] == "time":
-                if request.get("cpu") is not None:
-                    _pin(request["cpu"])
-                answer = _time(workloads[request["index"]], request.get("iterations"))
-            else:
-                raise ValueError(f"unknown request {request['op']!r}")
+            answer = handle(json.loads(line))
         except Exception as error:  # reported to the parent, which owns the user's message
             answers.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n")
             return 1
         answers.write(json.dumps(answer) + "\n")
     return 0
+
+
+def serve(requests: IO[str], answers: IO[str]) -> int:
+    """Answer ``requests`` until they end; the exit code."""
+    from mnist_models.bench import files as bench_files
+
+    workloads: list[Any] = []
+
+    def handle(request: dict[str, Any]) -> dict[str, Any]:
+        nonlocal workloads
+        if request["op"] == "setup":
+            workloads, machine = _setup(request["workloads"])
+            gc.collect()
+            gc.disable()  # a collection mid-round would be timed as the model's
+            return {"workloads": [bench_files.identity(w.model, w.phase, w.batch_size, w.params)
+                                  for w in workloads], "machine": machine}
+        if request["op"] == "time":
+            if request.get("cpu") is not None:
+                _pin(request["cpu"])
+            return _time(workloads[request["index"]], request.get("iterations"))
+        raise ValueError(f"unknown request {request['op']!r}")
+
+    return answer_each(requests, answers, handle)
 
 
 def main() -> int:

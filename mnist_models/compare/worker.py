@@ -20,13 +20,12 @@ Any failure answers ``{"error": "..."}`` and exits 1.
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from mnist_models.bench.worker import protocol_stream
+from mnist_models.bench.worker import answer_each, protocol_stream
 
 
 def _about(request: dict[str, Any]) -> dict[str, Any]:
@@ -83,15 +82,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 def serve(requests: IO[str], answers: IO[str]) -> int:
     """Answer ``requests`` until they end; the exit code."""
-    for line in requests:
-        try:
-            request = json.loads(line)
-            answer = HANDLERS[request["op"]](request)
-        except Exception as error:  # reported to the parent, which owns the user's message
-            answers.write(json.dumps({"error": f"{type(error).__name__}: {error}"}) + "\n")
-            return 1
-        answers.write(json.dumps(answer) + "\n")
-    return 0
+    return answer_each(requests, answers, lambda request: HANDLERS[request["op"]](request))
 
 
 def main() -> int:
