@@ -25,7 +25,10 @@ figure { margin: 0.5em 0; } figcaption { color: #555; font-size: 90%; }
 """
 
 
-def _svg(draw: Callable[[Any], str | None], height: float) -> str:
+def inline_svg(draw: Callable[[Any], str | None],
+               size: tuple[float, float]) -> tuple[str, str | None]:
+    """A matplotlib figure of ``size`` inches, drawn by ``draw(axes)``, as SVG to put inside
+    HTML, and what ``draw`` returned (a caption). The dashboard's plots are drawn by it too."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -34,7 +37,7 @@ def _svg(draw: Callable[[Any], str | None], height: float) -> str:
     # Labels stay text in the SVG: a person can find and copy them, a test can read them.
     plt.rcParams["svg.fonttype"] = "none"
 
-    figure, axes = plt.subplots(figsize=(7, height))
+    figure, axes = plt.subplots(figsize=size)
     try:
         caption = draw(axes)
         figure.tight_layout()
@@ -43,7 +46,11 @@ def _svg(draw: Callable[[Any], str | None], height: float) -> str:
     finally:
         plt.close(figure)
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):]  # the XML prolog is not allowed inside HTML
+    return svg[svg.index("<svg"):], caption  # the XML prolog is not allowed inside HTML
+
+
+def _svg(draw: Callable[[Any], str | None], height: float) -> str:
+    svg, caption = inline_svg(draw, (7, height))
     return f"<figure>{svg}<figcaption>{html.escape(caption or '')}</figcaption></figure>"
 
 

@@ -14,13 +14,14 @@ rendered before any is written, and all are written at once (:mod:`mnist_models.
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from mnist_models import outputs
+from mnist_models.compare.page import inline_svg
 from mnist_models.history.store import Run
 from mnist_models.history.summary import Series, by_series, describe_change, newest_two
 
@@ -52,14 +53,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], raw: int = -1) 
 
 
 def _plot(item: Series) -> str:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    plt.rcParams["svg.fonttype"] = "none"  # labels stay text
-    figure, axes = plt.subplots(figsize=(8, 2.6))
-    try:
+    def draw(axes: Any) -> None:
         scale = 1e3 if item.unit == "s" else 1.0
         axes.plot(range(len(item.values)), [v * scale for v in item.values], "o-",
                   markersize=3)
@@ -78,13 +72,8 @@ def _plot(item: Series) -> str:
         axes.set_ylabel({"s": "ms per call", "accuracy": "test accuracy",
                          "ratio": "deviation / tolerance", "failing": "failing (1)"}
                         .get(item.unit, item.unit))
-        figure.tight_layout()
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg")
-    finally:
-        plt.close(figure)
-    svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+
+    return inline_svg(draw, (8, 2.6))[0]
 
 
 def _model_page(model: str, items: Sequence[Series]) -> str:
