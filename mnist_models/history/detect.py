@@ -61,13 +61,18 @@ def changes(values: Sequence[float], unit: str, max_pvalue: float = MAX_PVALUE,
             for point in found]
 
 
+def opened(found: Sequence[Change], length: int, recent: int = RECENT) -> Change | None:
+    """Of the change points ``found`` in a series of ``length`` points, the newest if it is a
+    regression among the ``recent`` newest points: the one that "starts a regression"."""
+    if found and found[-1].regression and found[-1].index >= length - recent:
+        return found[-1]
+    return None
+
+
 def open_regression(values: Sequence[float], unit: str, recent: int = RECENT,
                     **options: float) -> Change | None:
     """The newest change point if it is a regression among the ``recent`` newest points."""
-    found = changes(values, unit, **options)
-    if found and found[-1].regression and found[-1].index >= len(values) - recent:
-        return found[-1]
-    return None
+    return opened(changes(values, unit, **options), len(values), recent)
 
 
 def trend(values: Sequence[float], last: int = 10) -> float:

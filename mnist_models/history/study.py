@@ -55,9 +55,11 @@ def _found(values: np.ndarray, start: int, options: Mapping[str, float]) -> int 
 def _false(values: np.ndarray, until: int, options: Mapping[str, float]) -> int:
     """Change points found in the unchanged runs ``values[:until]``, as the newest run's
     check reports them: each run's check flags at most one."""
-    return sum(detect.open_regression(values[:end], "s", **options) is not None
-               and detect.open_regression(values[:end], "s", **options).index >= end - 1
-               for end in range(8, until + 1))
+    flagged = 0
+    for end in range(8, until + 1):
+        change = detect.open_regression(values[:end], "s", **options)
+        flagged += change is not None and change.index >= end - 1
+    return flagged
 
 
 def measure(residuals: Mapping[str, Sequence[float]], histories: int, seed: int = 0,

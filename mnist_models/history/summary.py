@@ -36,11 +36,7 @@ class Series:
 
     @property
     def open_regression(self) -> detect.Change | None:
-        last = self.changes[-1] if self.changes else None
-        if last is not None and last.regression and last.index >= len(self.values) \
-                - detect.RECENT:
-            return last
-        return None
+        return detect.opened(self.changes, len(self.values))
 
     def version_at(self, index: int) -> str:
         """The backend's version at run ``index`` (e.g. "tensorflow 2.21.0")."""
