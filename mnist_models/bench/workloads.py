@@ -12,8 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-import numpy as np
-
 from mnist_models.data.recipe_arrays import prepare
 from mnist_models.spec import ModelSpec
 from mnist_models.training.train import compile_model
@@ -47,15 +45,6 @@ class Workload:
     params: int
     call: Callable[[], object]
     iterations: int = 1
-
-
-def median_seconds(call: Callable[[], object], repeats: int = 20) -> float:
-    samples = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return float(np.median(samples))
 
 
 def slowdown_fraction() -> Fraction:
@@ -122,15 +111,19 @@ def iterations_per_round(seconds_per_call: float) -> int:
 
 
 def _warm(workload: Workload) -> Workload:
-    for _ in range(WARMUP_CALLS):  # traces and compiles outside the timed rounds
+    """Call ``workload`` :data:`WARMUP_CALLS` times, the first to trace and compile outside
+    the timed rounds; the others size its round. (Sizing took five more calls of each workload
+    until 2026-12-05, a second or two of every bench-ab generation's warm-up: the calls already
+    made say as much about a round's length. The unslowed call sizes it, so both sides of a
+    slowed comparison time the same number of calls.)"""
+    workload.call()
+    seconds = []
+    for _ in range(WARMUP_CALLS - 1):
         started = time.perf_counter()
         workload.call()
-        last = time.perf_counter() - started
+        seconds.append(time.perf_counter() - started)
+    workload.iterations = iterations_per_round(min(seconds))
     workload.call = with_slowdown(workload.call, slowdown_fraction())
-    # A call longer than a round is a round alone; timing it five more times would only cost
-    # bench-ab's warm-up of every generation a second or two per heavy workload.
-    workload.iterations = 1 if last > ROUND_SECONDS else iterations_per_round(
-        median_seconds(workload.call, 5))
     return workload
 
 

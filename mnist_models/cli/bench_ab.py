@@ -67,16 +67,18 @@ def _record(run: Any, results: list[Any], args: argparse.Namespace,
     """bench-ab's --json: the verdicts, every round's times, and what ran them."""
     return {
         "mode": run.mode, "rounds": run.rounds, "generations": run.generations,
-        "generation": run.generation, "setup_seconds": run.setup_seconds,
+        "setup_seconds": run.setup_seconds,
         "timed_seconds": run.timed_seconds, "threshold": args.threshold,
         "load_average": loads,
         "sides": {side.name: {"python": side.python, "env": side.env,
                               "machine": run.machines[side.name]}
                   for side in (args.baseline_side, args.candidate_side)},
         "clock": args.clock,
-        "results": [{**result.as_json(), "rounds": {
-            clock: {side: sides[result.label] for side, sides in by_side.items()}
-            for clock, by_side in run.times.items()}} for result in results],
+        "results": [{**result.as_json(), "generation": run.generation[result.label],
+                     "rounds": {clock: {side: sides[result.label]
+                                        for side, sides in by_side.items()}
+                                for clock, by_side in run.times.items()}}
+                    for result in results],
     }
 
 
@@ -115,6 +117,7 @@ def _check_noise_run(args: argparse.Namespace) -> None:
 def cmd_bench_ab(args: argparse.Namespace) -> int:
     from mnist_models.bench.ab import noise as bench_noise
     from mnist_models.bench.ab import run as bench_ab
+    from mnist_models.bench.ab import sequential
     from mnist_models.bench.ab import stats as bench_ab_stats
 
     if args.write_noise_floors:
@@ -126,17 +129,20 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     floors, floors_line, same_kind = _floors(args)
     chosen = bench_ab.workloads(args.specs, args.phases)
     loads = {"before": _loads()}
-    run = bench_ab.run(args.baseline_side, args.candidate_side, chosen, mode=args.mode,
-                       budget=args.time_budget, generations=args.generations)
+    # A noise-floor run times every benchmark in every generation: its floors are spreads
+    # over all of them.
+    run, results = sequential.measure(
+        args.baseline_side, args.candidate_side, chosen, threshold=args.threshold,
+        floors=floors, generations=args.generations, budget=args.time_budget,
+        looking=not args.write_noise_floors, mode=args.mode, clock=args.clock)
     loads["after"] = _loads()
-    results = [bench_ab_stats.compare(name, *bench_ab.as_arrays(run, name, args.clock),
-                                      args.threshold, floors.get(name))
-               for name in run.labels]
     if not same_kind:
         print(f"bench-ab: warning: {floors_line}, not this machine's kind "
               f"({code_paths.summary(code_paths.describe())}); they may be too wide or too "
               "narrow here: record this machine's with --write-noise-floors", file=sys.stderr)
     print(bench_ab_stats.table(results))
+    if sequential.note(results):
+        print(sequential.note(results))
     if floors_line:
         print(floors_line)
     regressions = [r.label for r in results if r.verdict == "REGRESSION"]
@@ -150,7 +156,7 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     if args.json:
         outputs.write_text(args.json, json.dumps(_record(run, results, args, loads)) + "\n")
     if args.write_noise_floors:
-        measured = {name: bench_ab_stats.estimate(*bench_ab.as_arrays(run, name, args.clock),
+        measured = {name: bench_ab_stats.estimate(*run.arrays(name, args.clock),
                                                   set_aside=False).process_sd()
                     for name in run.labels}
         about = bench_noise.provenance(run.machines["baseline"], loads)
@@ -180,16 +186,18 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "its noise floor where that is larger (default: 5%%)")
     parser.add_argument("--time-budget", type=seconds,
                         default=DEFAULT_BUDGET, metavar="SECONDS",
-                        help="seconds of timed rounds, after the warm-ups, shared among the "
-                        f"generations (default: {DEFAULT_BUDGET:.0f}; at least {MIN_ROUNDS} "
-                        "rounds run per generation)")
+                        help="seconds of timed rounds at most, after the warm-ups: the first "
+                        "generation times rounds for its share (budget / generations, at "
+                        f"least {MIN_ROUNDS} rounds), the others as many rounds of the "
+                        f"benchmarks still open (default: {DEFAULT_BUDGET:.0f})")
     parser.add_argument("--generations", type=positive_int,
                         default=DEFAULT_GENERATIONS, metavar="N",
-                        help="fresh pairs of worker processes started in turn, each warmed up "
-                        "and timed for its share of the budget: two processes of one "
-                        "interpreter can differ for their whole life, and the interval counts "
-                        f"that (default: {DEFAULT_GENERATIONS}; more for --write-noise-floors, "
-                        "see BENCHMARKS.md)")
+                        help="the most fresh pairs of worker processes started in turn: two "
+                        "processes of one interpreter can differ for their whole life, and "
+                        "the interval counts that; from the fourth on, a benchmark already "
+                        "decided is not timed again, and the run ends when none is open "
+                        f"(default: {DEFAULT_GENERATIONS}; a --write-noise-floors run times "
+                        "every benchmark in every generation; see BENCHMARKS.md)")
     parser.add_argument("--mode", choices=MODES, default="interleave",
                         help="interleave: the sides take turns, A B B A ...; duet: both at "
                         "once, one core each (default: interleave, see BENCHMARKS.md)")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mnist_models.bench.ab.client import Side, Worker
+from mnist_models.bench.ab.run import DEFAULT_GENERATIONS
 from mnist_models.compare import aspects
 from mnist_models.compare.sides import WORKER, SideSpec, opened
 from mnist_models.spec import ModelSpec
@@ -39,7 +40,7 @@ class Options:
     margin: float = 0.0025
     phases: Sequence[str] = ("train", "infer1", "infer1024")
     threshold: float = 0.05
-    generations: int = 4
+    generations: int = DEFAULT_GENERATIONS
     time_budget: float | None = None
 
 
@@ -128,7 +129,7 @@ def _learning(workers: Sequence[Worker], spec: ModelSpec, found: dict[str, aspec
 
 def _speed(sides: tuple[Side, Side], options: Options, clock: _Clock,
            progress: Callable[[str], None]) -> dict[str, aspects.Aspect]:
-    from mnist_models.bench.ab import noise, run, stats
+    from mnist_models.bench.ab import noise, run, sequential
 
     warmups = _speed_reserve(options) - MIN_SPEED_SECONDS
     seconds = min(SPEED_SECONDS, clock.left() - warmups)
@@ -137,10 +138,10 @@ def _speed(sides: tuple[Side, Side], options: Options, clock: _Clock,
                 for spec in options.specs}
     floors = noise.read(noise.DEFAULT_PATH)[0] if noise.DEFAULT_PATH.exists() else {}
     chosen = run.workloads(options.specs, options.phases)
-    measured = run.run(*sides, chosen, budget=seconds, generations=options.generations,
-                       progress=lambda message: progress(f"speed: {message}"))
-    results = [stats.compare(name, *run.as_arrays(measured, name, "cpu"), options.threshold,
-                             floors.get(name)) for name in measured.labels]
+    _, results = sequential.measure(
+        *sides, chosen, threshold=options.threshold, floors=floors,
+        generations=options.generations, budget=seconds,
+        progress=lambda message: progress(f"speed: {message}"))
     return {spec.name: aspects.speed([r for r in results if r.label.split()[0] == spec.name])
             for spec in options.specs}
 

@@ -196,7 +196,7 @@ def test_sides_whose_workloads_differ_are_refused():
     ([sys.executable, sys.executable, "--generations", "0"], "expected a positive integer"),
     ([sys.executable, sys.executable, "--candidate-env", "A=1", "--write-noise-floors", "f",
       "--generations", "6"], "expected the same interpreter and environment"),
-    ([sys.executable, sys.executable, "--write-noise-floors", "f"],
+    ([sys.executable, sys.executable, "--write-noise-floors", "f", "--generations", "5"],
      "expected --generations 6 or more"),
     ([sys.executable, sys.executable, "--noise-floors", "/no/such/floors.json"],
      "no such file"),

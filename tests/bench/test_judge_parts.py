@@ -60,7 +60,8 @@ def test_ab_counts_the_noise_floor_in_its_interval(monkeypatch):
     assert _ab(rounds, 0.05, 0.03).verdict == "unresolved"
     real = ab.Estimate.interval
     monkeypatch.setattr(ab.Estimate, "interval",
-                        lambda self, process_sd=0.0, rule=ab.DEFAULT_RULE: real(self, 0.0, rule))
+                        lambda self, process_sd=0.0, rule=ab.DEFAULT_RULE,
+                        confidence=ab.CONFIDENCE: real(self, 0.0, rule, confidence))
     assert _ab(rounds, 0.05, 0.03).verdict == "slower < 6.0%"
 
 

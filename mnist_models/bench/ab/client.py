@@ -36,20 +36,40 @@ def check_side(side: Side) -> Side:
     return replace(side, python=os.path.abspath(found))
 
 
+BENCH_WORKER = "mnist_models.bench_worker"
+#: glibc's allocator for bench-ab's workers, unless the environment already sets it: no
+#: mmap'd chunks and no trimming, so that a freed buffer is reused, not returned to the kernel
+#: and faulted in again. By default glibc moves its mmap threshold as a process frees large
+#: chunks, so whether a workload's big buffers come back as fresh pages on every call depends on
+#: the process's allocation history: in one process mlp_25_25's batch-1024 inference took 1536
+#: page faults a call (2.2 of its 4.1 ms in the kernel), in another none; cnn_64_32_32's took
+#: 62,700 a call (BENCHMARKS.md, issue 25). Both sides get the same setting.
+MALLOC_TUNABLES = ("glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184:"
+                   "glibc.malloc.arena_max=1")
+
+
+def worker_environment(side: Side) -> dict[str, str]:
+    """The environment a side's timing worker runs with: this one, :data:`MALLOC_TUNABLES` where no
+    ``GLIBC_TUNABLES`` is set, then the side's own."""
+    return {"GLIBC_TUNABLES": MALLOC_TUNABLES, **os.environ, **side.env}
+
+
 class Worker:
     """A running ``python -m MODULE`` of one side, speaking JSON lines. bench-ab's module is
     ``mnist_models.bench_worker``: that path is the protocol's, kept stable across versions of
     this package (a shim to :mod:`mnist_models.bench.worker`), since the other side may have
     another installed; compare's is :mod:`mnist_models.compare.worker`."""
 
-    def __init__(self, side: Side, module: str = "mnist_models.bench_worker") -> None:
+    def __init__(self, side: Side, module: str = BENCH_WORKER) -> None:
         self.side = side
         # The worker's stderr, for an error message; closed by close().
         self.log = tempfile.TemporaryFile("w+")  # noqa: SIM115
         # Started in "/": ``-m`` puts the working directory first on sys.path, and a checkout
         # there would shadow the package installed in the side's interpreter.
         self.process = subprocess.Popen(
-            [side.python, "-m", module], env={**os.environ, **side.env},
+            [side.python, "-m", module],
+            env=worker_environment(side) if module == BENCH_WORKER else {**os.environ,
+                                                                          **side.env},
             cwd="/",
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
             bufsize=1)

@@ -21,12 +21,13 @@ unit that repeats (Kalibera and Jones: repeat at the level where the noise is).
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -44,17 +45,20 @@ MIN_ROUNDS = 3
 #: Untimed rounds at the start of a generation: its first rounds ran up to twice as slow on
 #: both sides as the rest (allocations and caches still settling after the warm-up calls).
 WARMUP_ROUNDS = 1
-DEFAULT_GENERATIONS = 4
+#: The most generations a run starts; a benchmark is judged after each from the fourth
+#: (:mod:`mnist_models.bench.ab.sequential`) and stops being timed once decided.
+DEFAULT_GENERATIONS = 10
 
 
 @dataclass
 class ABRun:
     """Per-call seconds of every round, per clock (:data:`CLOCKS`), side and workload label,
-    and the generation of worker pairs that timed each round."""
+    and the generation of worker pairs that timed each of a label's rounds (a label decided at
+    a look is not timed after it, :mod:`mnist_models.bench.ab.sequential`)."""
 
     labels: list[str]
     times: dict[str, dict[str, dict[str, list[float]]]]  # clock -> side -> label -> rounds
-    generation: list[int]  # round -> generation
+    generation: dict[str, list[int]]  # label -> its rounds' generations
     machines: dict[str, dict[str, Any]]
     mode: str
     setup_seconds: float
@@ -62,11 +66,20 @@ class ABRun:
 
     @property
     def generations(self) -> int:
-        return len(set(self.generation))
+        return max(len(set(numbers)) for numbers in self.generation.values())
 
     @property
     def rounds(self) -> int:
-        return len(self.times["wall"]["baseline"][self.labels[0]])
+        """Paired rounds of all benchmarks together."""
+        return sum(len(numbers) for numbers in self.generation.values())
+
+    def arrays(self, name: str, clock: str = "wall") -> tuple[np.ndarray, np.ndarray,
+                                                               np.ndarray]:
+        """(baseline, candidate) per-call seconds of every round of benchmark ``name``, and
+        the generation of each round."""
+        sides = self.times[clock]
+        return (np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name]),
+                np.asarray(self.generation[name]))
 
 
 def workloads(specs: Sequence[ModelSpec], phases: Sequence[str]) -> list[tuple[str, str, int]]:
@@ -114,6 +127,10 @@ def _empty_times(labels: list[str]) -> dict[str, dict[str, dict[str, list[float]
             for clock in CLOCKS}
 
 
+def _cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
 @dataclass
 class _Generation:
     """What one pair of workers measured."""
@@ -126,29 +143,33 @@ class _Generation:
 
 
 def _generation(sides: tuple[Side, Side], chosen: list[tuple[str, str, int]], mode: str,
-                budget: float) -> _Generation:
-    """Start a fresh pair of workers, warm up, and time rounds for ``budget`` seconds."""
+                budget: float, rounds: int | None) -> _Generation:
+    """Start a fresh pair of workers, warm up, and time ``rounds`` rounds (if given), else
+    rounds for ``budget`` seconds (at least :data:`MIN_ROUNDS`)."""
     labels = [label(*workload) for workload in chosen]
     times = _empty_times(labels)
     started = time.perf_counter()
     workers = [Worker(side) for side in sides]
     try:
         machines = _setup(workers, chosen)
-        for warmup in range(WARMUP_ROUNDS):
+        for warmup in range(WARMUP_ROUNDS):  # both at once, one core each: half the wait
             for index in range(len(labels)):
-                _round(workers, index, warmup, mode)
+                _round(workers, index, warmup, "duet" if _cores() >= 2 else mode)
         setup_seconds = time.perf_counter() - started
         timing_started = time.perf_counter()
-        rounds = 0
+        done = 0
         while True:
             round_started = time.perf_counter()
             for index, name in enumerate(labels):
-                for side, answer in _round(workers, index, rounds, mode).items():
+                for side, answer in _round(workers, index, done, mode).items():
                     for clock, key in CLOCKS.items():
                         times[clock][side][name].append(answer[key])
-            rounds += 1
+            done += 1
             now = time.perf_counter()
-            if rounds >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
+            if rounds is not None:
+                if done >= rounds:
+                    break
+            elif done >= MIN_ROUNDS and now - timing_started + (now - round_started) > budget:
                 break
     except BaseException:  # Ctrl-C or a failed side: don't wait for the other to finish
         for worker in workers:
@@ -157,44 +178,67 @@ def _generation(sides: tuple[Side, Side], chosen: list[tuple[str, str, int]], mo
     finally:
         for worker in workers:
             worker.close()
-    return _Generation(times, rounds, machines, setup_seconds,
+    return _Generation(times, done, machines, setup_seconds,
                        time.perf_counter() - timing_started)
+
+
+class Looks(Protocol):
+    """What decides, after a generation, which benchmarks are still open
+    (:class:`mnist_models.bench.ab.sequential.Judge`)."""
+
+    def look(self, generations: int, open_labels: list[str],
+             rounds: Callable[[str], tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[str]:
+        ...
 
 
 def run(baseline: Side, candidate: Side, chosen: list[tuple[str, str, int]], *,
         mode: str = "interleave", budget: float = 180.0,
-        generations: int = DEFAULT_GENERATIONS,
+        generations: int = DEFAULT_GENERATIONS, looks: Looks | None = None, clock: str = "cpu",
         progress: Callable[[str], None] = _progress) -> ABRun:
-    """Time ``generations`` fresh pairs of workers in turn, each for its share of ``budget``
-    seconds of rounds (at least :data:`MIN_ROUNDS` each) after its warm-up."""
+    """Time up to ``generations`` fresh pairs of workers in turn. The first times rounds for
+    its share of ``budget`` seconds (at least :data:`MIN_ROUNDS`); the others as many rounds,
+    of the benchmarks ``looks`` leaves open after each generation (all, without ``looks``), so
+    that a generation costs less as benchmarks are decided, and the run ends when none is
+    open."""
     baseline, candidate = check_side(baseline), check_side(candidate)
-    if mode == "duet" and len(os.sched_getaffinity(0)) < 2:
+    if mode == "duet" and _cores() < 2:
         raise ABError("--mode duet: expected at least 2 CPUs to pin the sides to")
     labels = [label(*workload) for workload in chosen]
     times = _empty_times(labels)
-    generation: list[int] = []
+    generation: dict[str, list[int]] = {name: [] for name in labels}
     setup_seconds = timed_seconds = 0.0
-    progress(f"{generations} generations of worker pairs, {len(chosen)} workloads, "
-             f"{budget:.0f} s of rounds ({mode})")
+    rounds: int | None = None
+    open_labels = list(labels)
+    progress(f"up to {generations} generations of worker pairs, {len(chosen)} workloads, "
+             f"{budget:.0f} s of rounds at most ({mode})")
     for number in range(generations):
-        measured = _generation((baseline, candidate), chosen, mode, budget / generations)
-        for clock, sides in measured.times.items():
+        now_chosen = [workload for workload in chosen if label(*workload) in open_labels]
+        measured = _generation((baseline, candidate), now_chosen, mode, budget / generations,
+                               rounds)
+        rounds = measured.rounds
+        for clock_name, sides in measured.times.items():
             for side, by_label in sides.items():
-                for name, rounds in by_label.items():
-                    times[clock][side][name].extend(rounds)
-        generation.extend([number] * measured.rounds)
+                for name, timed in by_label.items():
+                    times[clock_name][side][name].extend(timed)
+        for name in measured.times["wall"]["baseline"]:
+            generation[name].extend([number] * measured.rounds)
         setup_seconds += measured.setup_seconds
         timed_seconds += measured.timed_seconds
-        progress(f"generation {number + 1}: {measured.setup_seconds:.0f} s warm-up, "
-                 f"{measured.rounds} rounds in {measured.timed_seconds:.0f} s")
-    return ABRun(labels, times, generation, measured.machines, mode, setup_seconds,
-                 timed_seconds)
+        so_far = ABRun(labels, times, generation, measured.machines, mode, setup_seconds,
+                       timed_seconds)
+        if looks is not None:
+            open_labels = looks.look(number + 1, open_labels,
+                                     functools.partial(so_far.arrays, clock=clock))
+        progress(f"generation {number + 1}: {len(now_chosen)} workloads, "
+                 f"{measured.setup_seconds:.0f} s warm-up, {measured.rounds} rounds in "
+                 f"{measured.timed_seconds:.0f} s; {len(open_labels)} still open")
+        if not open_labels:
+            break
+    return so_far
 
 
 def as_arrays(run_: ABRun, name: str, clock: str = "wall") -> tuple[
         np.ndarray, np.ndarray, np.ndarray]:
     """(baseline, candidate) per-call seconds of every round of benchmark ``name``, and the
     generation of each round."""
-    sides = run_.times[clock]
-    return (np.asarray(sides["baseline"][name]), np.asarray(sides["candidate"][name]),
-            np.asarray(run_.generation))
+    return run_.arrays(name, clock)

@@ -69,6 +69,7 @@ class Result:
     threshold: float
     threshold_source: str  # "yours" or "noise floor"
     verdict: str
+    confidence: float = 0.99  # this look's interval's (:mod:`.sequential`)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,18 +105,19 @@ class Estimate:
     def standard_error(self, process_sd: float = 0.0) -> float:
         return math.sqrt(max(self.between, process_sd ** 2 + self.within) / self.generations)
 
-    def quantile(self, process_sd: float = 0.0, rule: str = "t where observed") -> float:
+    def quantile(self, process_sd: float = 0.0, rule: str = "t where observed",
+                 confidence: float = CONFIDENCE) -> float:
         """The interval's multiplier under ``rule`` (:data:`RULES`)."""
-        level = 0.5 + CONFIDENCE / 2
+        level = 0.5 + confidence / 2
         observed = self.between > process_sd ** 2 + self.within
         if self.generations > 1 and (rule == "t" or (rule == "t where observed" and observed)):
             return float(stats.t.ppf(level, self.generations - 1))
         return float(stats.norm.ppf(level))
 
-    def interval(self, process_sd: float = 0.0,
-                 rule: str = "t where observed") -> tuple[float, float, float]:
-        """The ratio candidate/baseline and its interval at :data:`CONFIDENCE`."""
-        half = self.quantile(process_sd, rule) * self.standard_error(process_sd)
+    def interval(self, process_sd: float = 0.0, rule: str = "t where observed",
+                 confidence: float = CONFIDENCE) -> tuple[float, float, float]:
+        """The ratio candidate/baseline and its interval at ``confidence``."""
+        half = self.quantile(process_sd, rule, confidence) * self.standard_error(process_sd)
         return (math.exp(self.log_ratio), math.exp(self.log_ratio - half),
                 math.exp(self.log_ratio + half))
 
@@ -145,13 +147,18 @@ def estimate(baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray
              floor: float = 0.0, *, set_aside: bool = True) -> Estimate:
     logs = np.log(np.asarray(candidate, float) / np.asarray(baseline, float))
     generation = np.asarray(generation)
-    medians, variances = [], []
-    for number in np.unique(generation):
-        rounds = logs[generation == number]
-        medians.append(float(np.median(rounds)))
-        # The variance of a sample median, (pi / 2) sigma^2 / n for normal rounds.
-        sigma = stats.median_abs_deviation(rounds, scale="normal")
-        variances.append(math.pi / 2 * sigma ** 2 / len(rounds))
+    numbers, counts = np.unique(generation, return_counts=True)
+    medians, variances = [0.0] * len(numbers), [0.0] * len(numbers)
+    # Generations with as many rounds (all of them, but for a budget-timed first one) are
+    # stacked into one array: one call for all their medians and spreads.
+    for count in np.unique(counts):
+        chosen = np.flatnonzero(counts == count)
+        rounds = np.stack([logs[generation == numbers[index]] for index in chosen])
+        sigmas = stats.median_abs_deviation(rounds, axis=1, scale="normal")
+        for index, median, sigma in zip(chosen, np.median(rounds, axis=1), sigmas, strict=True):
+            medians[index] = float(median)
+            # The variance of a sample median, (pi / 2) sigma^2 / n for normal rounds.
+            variances[index] = math.pi / 2 * float(sigma) ** 2 / int(count)
     odd = _odd_generation(medians, variances, floor) if set_aside else None
     if odd is not None:
         del medians[odd], variances[odd]
@@ -183,14 +190,18 @@ DEFAULT_RULE = "t where observed"
 
 
 def compare(name: str, baseline: np.ndarray, candidate: np.ndarray, generation: np.ndarray,
-            threshold: float, floor: float | None, rule: str = DEFAULT_RULE) -> Result:
+            threshold: float, floor: float | None, rule: str = DEFAULT_RULE,
+            confidence: float = CONFIDENCE) -> Result:
+    """One benchmark's result; ``confidence`` is that of this look's interval (a sequential
+    run's looks each take a share of :data:`CONFIDENCE`'s error, :mod:`.sequential`)."""
     found = estimate(baseline, candidate, generation, floor or 0.0,
                      set_aside=rule.endswith("set-aside"))
-    ratio, low, high = found.interval(floor or 0.0, rule)
+    ratio, low, high = found.interval(floor or 0.0, rule, confidence)
     applied, source = effective_threshold(threshold, floor)
     return Result(name, float(np.median(baseline)) * 1e3, float(np.median(candidate)) * 1e3,
                   ratio, low, high, len(baseline), found.generations + found.set_aside,
-                  found.set_aside, floor, applied, source, verdict(low, high, applied))
+                  found.set_aside, floor, applied, source, verdict(low, high, applied),
+                  confidence)
 
 
 def table(results: list[Result]) -> str:
@@ -198,7 +209,7 @@ def table(results: list[Result]) -> str:
 
     rows = [[r.label, f"{r.baseline_ms:.3f}", f"{r.candidate_ms:.3f}", f"{r.ratio:.3f}",
              f"{r.low:.3f}-{r.high:.3f}",
-             f"{r.generations - r.set_aside} of {r.generations}",
+             f"{r.generations - r.set_aside}" + (f" of {r.generations}" if r.set_aside else ""),
              "-" if r.noise_floor is None else f"{r.noise_floor:.1%}",
              f"{r.threshold:.1%} ({r.threshold_source})", r.verdict] for r in results]
     return aligned(["benchmark", "baseline ms", "candidate ms", "ratio",
