@@ -45,7 +45,8 @@ def from_study(path: Path) -> None:
         for extra in sorted({run["extra_work"] for run in study["bench_ab"]}):
             verdicts = [stats.compare(r["label"], np.asarray(r["rounds"]["baseline"]),
                                       np.asarray(r["rounds"]["candidate"]),
-                                      np.asarray(run["generation"]), 0.05,
+                                      np.asarray(r.get("generation", run.get("generation"))),
+                                      0.05,
                                       floors.get(r["label"]), rule=rule).verdict
                         for run in study["bench_ab"] if run["extra_work"] == extra
                         for r in run["results"]]

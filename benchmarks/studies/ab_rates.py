@@ -96,11 +96,17 @@ def ab_run(folder: Path, number: int, extra: float, noise: str) -> dict:
                 "rounds", "generations", "setup_seconds", "timed_seconds", "load_average")},
             # The rounds (CPU clock) and generations, so that other interval rules can be
             # judged on the same runs (benchmarks/studies/ab_intervals.py --from-study).
-            "generation": record["generation"],
             "results": [{**{key: result[key] for key in ("label", "ratio", "low", "high",
-                                                         "threshold", "verdict")},
+                                                         "threshold", "verdict", "generations",
+                                                         "confidence", "generation")},
                          "rounds": result["rounds"]["cpu"]}
                         for result in record["results"]]}
+
+
+def generation_of(result: dict, record: dict) -> np.ndarray:
+    """The generation of each of a benchmark's rounds: its own since bench-ab stopped timing
+    decided benchmarks (2026-12-05), the run's before."""
+    return np.asarray(result.get("generation", record.get("generation")))
 
 
 def rates_table(record: dict) -> str:
@@ -129,14 +135,13 @@ def rates_table(record: dict) -> str:
 def generations_table(record: dict, clock: str = "cpu") -> str:
     """Per benchmark of a ``bench-ab --json`` record: each generation's median paired
     log-ratio (percent), the spread of a generation's median from its rounds, and the floor."""
-    generation = np.asarray(record["generation"])
     lines = ["| benchmark | per-generation median log-ratio, % | within, % | floor, % |",
              "|---|---|---|---|"]
     for result in record["results"]:
         rounds = result["rounds"][clock]
         found = bench_ab_stats.estimate(np.asarray(rounds["baseline"]),
-                                        np.asarray(rounds["candidate"]), generation,
-                                        set_aside=False)
+                                        np.asarray(rounds["candidate"]),
+                                        generation_of(result, record), set_aside=False)
         medians = " ".join(f"{100 * median:+.0f}" for median in found.medians)
         lines.append(f"| {result['label']} | {medians} | {100 * found.within ** 0.5:.1f} "
                      f"| {100 * found.process_sd():.1f} |")
