@@ -4,10 +4,11 @@ rounds, and what it would cost. (issue 25, item 2)
 
     python benchmarks/studies/ab_sequential.py --out calibration/ab-sequential.json
 
-The rounds are those of bench-ab's two 10-generation A/A calibration runs
-(``calibration/bench-noise-run*.json``). One trial draws the generations in a random order and
-keeps the first R rounds of each, then runs a design's looks (:mod:`mnist_models.bench.ab.
-sequential`) as bench-ab would: a benchmark decided at a look is not timed after it. Its cost
+The rounds are those of bench-ab's three 10-generation A/A calibration runs
+(``calibration/bench-noise-run*.json``; the newest with the workers' allocator set,
+2026-12-05). One trial draws the generations in a random order and keeps the first R rounds
+of each, then runs a design's looks (:mod:`mnist_models.bench.ab.sequential`) as bench-ab
+would: a benchmark decided at a look is not timed after it. Its cost
 is modelled from the rounds' own per-call times (a round of a workload lasts its call or 0.1 s,
 whichever is longer, on each side) and a generation's warm-up, ``--setup-fixed`` seconds plus
 ``--setup-per-workload`` for each workload it warms up (measured by ab_warmup.py). Trials of one
@@ -28,7 +29,8 @@ from mnist_models.bench.ab import noise, sequential
 from mnist_models.bench.workloads import ROUND_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNS = [ROOT / "calibration" / "bench-noise-run-2026-12-04.json",
+RUNS = [ROOT / "calibration" / "bench-noise-run-2026-12-05.json",
+        ROOT / "calibration" / "bench-noise-run-2026-12-04.json",
         ROOT / "calibration" / "bench-noise-run.json"]
 #: (most generations, first look, timed rounds per generation); a first look past the most
 #: generations is one look at the end (no sequential stopping).
@@ -42,7 +44,9 @@ def _stated(verdict: str) -> bool:
 
 def _trial(run: dict, order: np.ndarray, most: int, first_look: int, rounds_per: int,
            slowdown: float, floors: dict[str, float], setup: tuple[float, float]) -> dict:
-    generation = np.asarray(run["generation"])
+    # Every benchmark of a noise-floor run has the same generations (the run's own list in
+    # records before 2026-12-05, each benchmark's since).
+    generation = np.asarray(run["results"][0].get("generation", run.get("generation")))
     keep, renumbered = [], []
     for new, old in enumerate(order[:most]):
         where = np.flatnonzero(generation == old)[:rounds_per]
@@ -94,7 +98,8 @@ def main() -> None:
             rng = np.random.default_rng(25)
             tallies = {1.0: [], 1.05: []}
             for _ in range(args.trials):
-                order = rng.permutation(np.unique(run["generation"]))
+                numbers = run["results"][0].get("generation", run.get("generation"))
+                order = rng.permutation(np.unique(numbers))
                 for slowdown in tallies:
                     tallies[slowdown].append(_trial(run, order, most, first_look, rounds_per,
                                                     slowdown, floors, setup))

@@ -3,10 +3,11 @@
     python benchmarks/studies/ab_warmup.py [--pair]
 
 Runs, in a fresh process (two at once with ``--pair``, as bench-ab starts a generation),
-what a worker's setup does, timed step by step: the import of Keras and its backend, then per
-workload the model's build, its compile, the data, the first call (tracing), the other warm-up
-calls and the calls that size a round; then the first rounds of every workload, to see how
-many of them run slower than the rest. Prints one table per process.
+what a worker's setup did until 2026-12-05, timed step by step: the import of Keras and its
+backend, then per workload the model's build, its compile, the data, the first call
+(tracing), the other warm-up calls and the calls that size a round; then the first rounds of
+every workload, to see how many of them run slower than the rest. Prints one table per
+process.
 """
 
 from __future__ import annotations
@@ -72,10 +73,13 @@ def measure() -> dict:
             steps["first call"] = steps.get("first call", 0) + clock() - mark
             mark = clock()
             for _ in range(benchmarking.WARMUP_CALLS - 1):
+                last = clock()
                 call()
+                last = clock() - last
             steps["other warm-up calls"] = steps.get("other warm-up calls", 0) + clock() - mark
             mark = clock()
-            per_call = benchmarking.median_seconds(call, 5)
+            # As the worker did: a call longer than a round was not sized again.
+            per_call = last if last > benchmarking.ROUND_SECONDS else _median_seconds(call, 5)
             steps["sizing calls"] = steps.get("sizing calls", 0) + clock() - mark
             calls.append((f"{spec.name} {phase} {batch}", call,
                           benchmarking.iterations_per_round(per_call)))

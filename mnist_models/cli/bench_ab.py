@@ -146,10 +146,12 @@ def cmd_bench_ab(args: argparse.Namespace) -> int:
     if floors_line:
         print(floors_line)
     regressions = [r.label for r in results if r.verdict == "REGRESSION"]
+    early = sum(r.generations < run.generations for r in results)
     unresolved = sum(r.verdict == "unresolved" for r in results)
     print(f"{len(regressions)} regression(s) of {len(results)} benchmarks ({unresolved} "
           f"unresolved: too noisy to rule out the threshold), {run.rounds} "
-          f"paired rounds in {run.generations} generations ({run.mode}, {args.clock} clock), "
+          f"paired rounds in {run.generations} generations, {early} benchmark(s) decided "
+          f"before the last ({run.mode}, {args.clock} clock), "
           f"{run.setup_seconds:.0f} s warm-up + "
           f"{run.timed_seconds:.0f} s timed; load average {loads['before']} before, "
           f"{loads['after']} after" + (": " + ", ".join(regressions) if regressions else ""))

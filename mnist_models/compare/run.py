@@ -27,8 +27,9 @@ from mnist_models.spec import ModelSpec
 SPEED_SECONDS = 180.0
 #: Seconds of rounds below which a speed comparison is not worth starting.
 MIN_SPEED_SECONDS = 30.0
-#: Warm-up seconds per generation and workload (BENCHMARKS.md: 22 s for 21 workloads).
-WARMUP_PER_WORKLOAD = 1.1
+#: Warm-up seconds per generation and workload (BENCHMARKS.md: 13 s for 21 workloads since
+#: 2026-12-05, 22 s before).
+WARMUP_PER_WORKLOAD = 0.65
 
 
 @dataclass(frozen=True)

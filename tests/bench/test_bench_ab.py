@@ -269,7 +269,8 @@ def test_benchmarks_md_holds_the_measured_rates():
     study = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(study)
     benchmarks_md = (ROOT / "BENCHMARKS.md").read_text()
-    for name in ("bench-ab-study.json", "bench-ab-study-2026-12-04.json"):
+    for name in ("bench-ab-study.json", "bench-ab-study-2026-12-04.json",
+                 "bench-ab-study-2026-12-05.json"):
         record = json.loads((ROOT / "calibration" / name).read_text())
         assert study.rates_table(record) in benchmarks_md, name
     # and the per-generation table of the A/A run that set the committed noise floors:

@@ -40,6 +40,7 @@ def test_without_a_budget_same_numerics_need_no_training():
 def test_speed_is_not_timed_when_less_than_its_warm_ups_and_30_s_are_left():
     timed = run._speed(((), ()), _options(time_budget=60.0), _Spent(60.0), lambda _: None)
     assert timed["mlp_100"].summary == "not timed: the time budget is spent"
-    # Warm-ups of every generation (10) of 3 workloads, should none be decided early, then 30 s
-    # of rounds.
-    assert run._speed_reserve(_options()) == 10 * run.WARMUP_PER_WORKLOAD * 3 + 30
+    # Warm-ups of every generation of 3 workloads, should none be decided early, then 30 s of
+    # rounds.
+    assert run._speed_reserve(_options()) == (
+        run.DEFAULT_GENERATIONS * run.WARMUP_PER_WORKLOAD * 3 + 30)

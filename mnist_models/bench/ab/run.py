@@ -47,7 +47,7 @@ MIN_ROUNDS = 3
 WARMUP_ROUNDS = 1
 #: The most generations a run starts; a benchmark is judged after each from the fourth
 #: (:mod:`mnist_models.bench.ab.sequential`) and stops being timed once decided.
-DEFAULT_GENERATIONS = 10
+DEFAULT_GENERATIONS = 14
 
 
 @dataclass
