@@ -9,7 +9,7 @@ import pytest
 
 from mnist_models import get_spec
 from mnist_models.bench import files as bench_files
-from mnist_models.bench.workloads import iterations_per_round, median_seconds
+from mnist_models.bench.workloads import warm_up
 from mnist_models.data.recipe_arrays import prepare
 
 torch = pytest.importorskip("torch", reason="PyTorch peer needs the torch-peer extra")
@@ -34,9 +34,8 @@ def test_torch_train(benchmark, name):
         loss_fn(model(x), y).backward()
         optimizer.step()
 
-    for _ in range(3):
-        step()
-    iterations = iterations_per_round(median_seconds(step, 5))
+    step()  # PyTorch's first step allocates its buffers; Keras' first call traces
+    iterations = warm_up(step)  # sized as the Keras workloads' rounds are
     benchmark.group = name
     benchmark.pedantic(step, rounds=ROUNDS, iterations=iterations, warmup_rounds=2)
     benchmark.extra_info.update(bench_files.extra_info(

@@ -110,19 +110,25 @@ def iterations_per_round(seconds_per_call: float) -> int:
     return max(1, round(ROUND_SECONDS / seconds_per_call))
 
 
-def _warm(workload: Workload) -> Workload:
-    """Call ``workload`` :data:`WARMUP_CALLS` times, the first to trace and compile outside
-    the timed rounds; the others size its round. (Sizing took five more calls of each workload
-    until 2026-12-05, a second or two of every bench-ab generation's warm-up: the calls already
-    made say as much about a round's length. The unslowed call sizes it, so both sides of a
-    slowed comparison time the same number of calls.)"""
-    workload.call()
+def warm_up(call: Callable[[], object]) -> int:
+    """Call ``call`` :data:`WARMUP_CALLS` times, the first to trace and compile outside the
+    timed rounds, and return the calls per round that the others' fastest time gives.
+    (Sizing took five more calls of each workload until 2026-12-05, a second or two of every
+    bench-ab generation's warm-up: the calls already made say as much about a round's
+    length.)"""
+    call()
     seconds = []
     for _ in range(WARMUP_CALLS - 1):
         started = time.perf_counter()
-        workload.call()
+        call()
         seconds.append(time.perf_counter() - started)
-    workload.iterations = iterations_per_round(min(seconds))
+    return iterations_per_round(min(seconds))
+
+
+def _warm(workload: Workload) -> Workload:
+    """:func:`warm_up` ``workload``, then slow it if asked. The unslowed call sizes the round,
+    so both sides of a slowed comparison time the same number of calls."""
+    workload.iterations = warm_up(workload.call)
     workload.call = with_slowdown(workload.call, slowdown_fraction())
     return workload
 
