@@ -34,8 +34,9 @@ def test_torch_train(benchmark, name):
         loss_fn(model(x), y).backward()
         optimizer.step()
 
-    step()  # PyTorch's first step allocates its buffers; Keras' first call traces
-    iterations = warm_up(step)  # sized as the Keras workloads' rounds are
+    # The first call allocates PyTorch's buffers, untimed; the others size the round, as they
+    # do for the Keras workloads.
+    iterations = warm_up(step)
     benchmark.group = name
     benchmark.pedantic(step, rounds=ROUNDS, iterations=iterations, warmup_rounds=2)
     benchmark.extra_info.update(bench_files.extra_info(
